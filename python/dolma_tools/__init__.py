@@ -1,5 +1,33 @@
-"""dolma-tools: tag, deduplicate and mix text corpora into tokenized pretraining data."""
+"""dolma-tools: tag, deduplicate and mix text corpora into tokenized pretraining data.
+
+```python
+import dolma_tools as dt
+
+dt.tag("sample/documents", experiment="counts", taggers=["char_length_v1"])
+df = dt.read_documents("sample/documents").to_pandas()
+```
+"""
 
 from dolma_tools._core import __version__
+from dolma_tools.api import DocumentStream, read_documents, run, tag
+from dolma_tools.documents import Document, Span
+from dolma_tools.errors import ConfigError, DolmaToolsError, InputError, StageError
+from dolma_tools.executor import RunSummary
+from dolma_tools.taggers import Tagger, document_span
 
-__all__ = ["__version__"]
+__all__ = [
+    "ConfigError",
+    "Document",
+    "DocumentStream",
+    "DolmaToolsError",
+    "InputError",
+    "RunSummary",
+    "Span",
+    "StageError",
+    "Tagger",
+    "__version__",
+    "document_span",
+    "read_documents",
+    "run",
+    "tag",
+]

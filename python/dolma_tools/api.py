@@ -1,0 +1,68 @@
+"""The notebook API: the CLI's operations as functions that return summaries and iterators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dolma_tools.config.loading import validate
+from dolma_tools.documents import Document
+from dolma_tools.executor import RunSummary
+from dolma_tools.io import SkipCounter, expand, iter_documents
+
+if TYPE_CHECKING:
+    import pandas
+    import pyarrow
+
+
+class DocumentStream:
+    """Documents from files, read lazily; iterate it, or convert it to pandas or Arrow."""
+
+    def __init__(self, paths: str | Sequence[str], *, on_error: str = "fail") -> None:
+        self.paths = expand(list(paths) if not isinstance(paths, str) else paths)
+        self.skips = SkipCounter() if on_error == "skip" else None
+
+    def __iter__(self) -> Iterator[Document]:
+        for path in self.paths:
+            for _, doc in iter_documents(path, skips=self.skips):
+                yield doc
+
+    def to_arrow(self) -> pyarrow.Table:
+        import pyarrow as pa
+
+        return pa.Table.from_pylist([doc.to_dict() for doc in self])
+
+    def to_pandas(self) -> pandas.DataFrame:
+        return self.to_arrow().to_pandas()
+
+
+def read_documents(paths: str | Sequence[str], *, on_error: str = "fail") -> DocumentStream:
+    """Documents from files, folders or globs (JSONL of any compression, or Parquet)."""
+    return DocumentStream(paths, on_error=on_error)
+
+
+def _run_stage(stage: str, options: dict[str, Any], quiet: bool) -> RunSummary:
+    from dolma_tools.stages import stage_config_class, stage_module
+
+    config = validate(stage_config_class(stage), {k: v for k, v in options.items() if v is not None})
+    return stage_module(stage).run(config, quiet=quiet)
+
+
+def tag(
+    documents: str | Sequence[str],
+    experiment: str,
+    taggers: Sequence[str | dict[str, Any]],
+    *,
+    quiet: bool = True,
+    **options: Any,
+) -> RunSummary:
+    """Tag documents (same options as ``dolma-tools tag``; ``workers=1`` runs in this process)."""
+    return _run_stage("tag", {"documents": documents, "experiment": experiment, "taggers": list(taggers), **options}, quiet)
+
+
+def run(pipeline: str | Path, *, quiet: bool = True, **overrides: Any) -> list[RunSummary]:
+    """Run a YAML pipeline; overrides use dotted keys given as ``**{"stages.0.tag.workers": 2}``."""
+    from dolma_tools.pipeline import run_pipeline
+
+    return run_pipeline(pipeline, overrides, quiet=quiet)

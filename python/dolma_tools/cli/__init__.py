@@ -1,0 +1,28 @@
+"""The ``dolma-tools`` command: one click group, one module per subcommand."""
+
+from __future__ import annotations
+
+import click
+
+from dolma_tools._core import __version__
+from dolma_tools.cli.config import config
+from dolma_tools.cli.list_taggers import list_taggers
+from dolma_tools.cli.run import run
+from dolma_tools.cli.sample import sample
+from dolma_tools.cli.tag import tag
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dolma-tools")
+def main() -> None:
+    """Tag, deduplicate and mix text corpora into tokenized pretraining data.
+
+    \b
+    Quickstart:
+      dolma-tools sample --out sample
+      dolma-tools run configs/quickstart.yaml
+    """
+
+
+for command in (tag, list_taggers, run, config, sample):
+    main.add_command(command)

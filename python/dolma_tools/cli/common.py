@@ -1,0 +1,62 @@
+"""What every subcommand shares: config loading with overrides, error reporting, summaries."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from dolma_tools.config.loading import load_config, parse_overrides
+from dolma_tools.errors import ConfigError, DolmaToolsError
+from dolma_tools.stages import stage_config_class, stage_module
+
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True}
+"""Lets any ``--dotted.key value`` reach the config as an override, as in Dolma's CLI."""
+
+
+def reports_errors(command: Callable) -> Callable:
+    """Turn our exceptions into one clear message on stderr and a non-zero exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ConfigError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_CONFIG)
+        except DolmaToolsError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(EXIT_FAILED)
+
+    return wrapper
+
+
+def execution_options(command: Callable) -> Callable:
+    """The options every stage command has, in the order --help shows them."""
+    for decorator in reversed([
+        click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False), help="YAML config file."),
+        click.option("--workers", type=int, help="Worker processes (default: CPU count)."),
+        click.option("--on-error", type=click.Choice(["fail", "skip"]), help="Stop at a bad line, or count it and go on."),
+        click.option("--overwrite", is_flag=True, default=None, help="Redo files whose output already exists."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress output."),
+    ]):
+        command = decorator(command)
+    return command
+
+
+def run_stage(stage: str, ctx: click.Context, config_path: str | None, quiet: bool, flags: dict[str, Any]) -> None:
+    """Load the stage config (file, then flags, then ``--dotted`` overrides), run it, print the summary."""
+    overrides = {key: value for key, value in flags.items() if value not in (None, ())}
+    overrides.update(parse_overrides(ctx.args))
+    if config_path is None and not overrides:
+        raise click.UsageError(f"give a config with -c FILE.yaml, or the options (see dolma-tools {stage} --help)")
+    config = load_config(stage_config_class(stage), config_path, overrides)
+    summary = stage_module(stage).run(config, quiet=quiet)
+    click.echo(json.dumps(summary.to_dict(), indent=2, sort_keys=True))

@@ -1,0 +1,56 @@
+"""``dolma-tools config schema|validate``."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from dolma_tools.cli.common import reports_errors
+from dolma_tools.config.loading import load_config, read_yaml
+from dolma_tools.pipeline import load_pipeline, pipeline_json_schema
+from dolma_tools.stages import STAGES, stage_config_class, stage_module
+
+
+@click.group()
+def config() -> None:
+    """Inspect and check configuration files."""
+
+
+@config.command()
+@click.option("--stage", type=click.Choice(sorted(STAGES)), help="Schema of one stage's config instead of a pipeline.")
+def schema(stage: str | None) -> None:
+    """Print the JSON Schema of pipeline files (or of one stage), for editors.
+
+    \b
+    Example:
+      dolma-tools config schema > dolma-tools.schema.json
+      dolma-tools config schema --stage tag
+    """
+    document = stage_config_class(stage).model_json_schema() if stage else pipeline_json_schema()
+    click.echo(json.dumps(document, indent=2))
+
+
+@config.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--stage", type=click.Choice(sorted(STAGES)), help="PATH is one stage's config, not a pipeline.")
+@reports_errors
+def validate(path: str, stage: str | None) -> None:
+    """Check a config without running it; exit 2 with every problem listed.
+
+    \b
+    Example:
+      dolma-tools config validate configs/quickstart.yaml
+      dolma-tools config validate my-tag.yaml --stage tag
+    """
+    if stage is None and "stages" not in read_yaml(path):
+        raise click.UsageError("PATH has no 'stages' list; for one stage's config pass --stage NAME")
+    if stage is None:
+        stages = [name for name, _ in load_pipeline(path)]
+        click.echo(f"{path}: valid pipeline ({' -> '.join(stages)})")
+        return
+    loaded = load_config(stage_config_class(stage), path)
+    check = getattr(stage_module(stage), "check", None)
+    if check is not None:
+        check(loaded)
+    click.echo(f"{path}: valid {stage} config")

@@ -1,0 +1,29 @@
+"""``dolma-tools sample``."""
+
+from __future__ import annotations
+
+import click
+
+from dolma_tools.cli.common import reports_errors
+
+
+@click.command()
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
+@click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same bytes).")
+@click.option("--documents", "num_documents", default=2000, show_default=True, help="Number of base documents.")
+@click.option("--compression", type=click.Choice(["gz", "zst", "none"]), default="gz", show_default=True)
+@reports_errors
+def sample(out_dir: str, seed: int, num_documents: int, compression: str) -> None:
+    """Write a small synthetic corpus with planted duplicates, PII and contamination.
+
+    The ground truth of what was planted is written to OUT/ground_truth.json.
+
+    \b
+    Example:
+      dolma-tools sample --out sample
+      dolma-tools run configs/quickstart.yaml
+    """
+    from dolma_tools.sample import generate_sample
+
+    manifest = generate_sample(out_dir, seed=seed, num_documents=num_documents, compression=compression)
+    click.echo(f"wrote {manifest}")

@@ -1,0 +1,35 @@
+"""Base classes for stage configs: strict (unknown keys are errors) and immutable."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+class StrictModel(BaseModel):
+    """A config section: unknown keys, wrong types and missing fields are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class ExecutionConfig(StrictModel):
+    """How a stage runs; every stage's config has these keys."""
+
+    workers: int | None = Field(default=None, ge=1)
+    """Worker processes; default: the number of CPUs."""
+    executor: Literal["local"] = "local"
+    """Where tasks run. ``local``: processes on this machine."""
+    on_error: Literal["fail", "skip"] = "fail"
+    """``fail``: stop at the first bad line with file:line: reason. ``skip``: count it and go on."""
+    overwrite: bool = False
+    """Redo files whose output already exists (by default they are skipped, so reruns resume)."""
+
+
+def _as_list(value: object) -> object:
+    """Let a single string stand for a one-element list in YAML and on the command line."""
+    return [value] if isinstance(value, str) else value
+
+
+StrList = Annotated[list[str], BeforeValidator(_as_list)]
+"""A list of strings that also accepts one string (paths, globs, names)."""

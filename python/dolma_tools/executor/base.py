@@ -1,0 +1,53 @@
+"""The contract between stages and executors.
+
+A stage turns its config into `Task` objects: picklable, one per input file, each naming the
+outputs it writes. An executor only runs tasks and hands back their counters; it knows nothing of
+documents, so a Ray or Slurm executor is a new subclass and no stage changes.
+"""
+
+from __future__ import annotations
+
+import abc
+import collections
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol, runtime_checkable
+
+Report = Callable[[int], None]
+"""Called by a task with the number of documents it finished since its last call."""
+
+
+@runtime_checkable
+class Task(Protocol):
+    """One unit of work, usually one input file."""
+
+    @property
+    def name(self) -> str:
+        """What the task reads (shown in progress and error messages)."""
+
+    @property
+    def outputs(self) -> Sequence[str]:
+        """Files the task writes; when all exist, a rerun skips the task."""
+
+    def run(self, report: Report) -> collections.Counter:
+        """Do the work and return counters that add up across tasks."""
+
+
+class Executor(abc.ABC):
+    """Runs tasks somewhere and yields each one's counters as it finishes (any order)."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+
+    @abc.abstractmethod
+    def map(self, tasks: Sequence[Task], report: Report) -> Iterator[tuple[Task, collections.Counter]]:
+        """Run every task; raise on the first failure after stopping the others."""
+
+
+def make_executor(kind: str, workers: int | None) -> Executor:
+    """The executor named in a stage config."""
+    if kind == "local":
+        from dolma_tools.executor.local import LocalExecutor
+
+        return LocalExecutor(workers)
+    raise ValueError(f"unknown executor {kind!r}")

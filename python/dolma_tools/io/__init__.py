@@ -1,0 +1,35 @@
+"""Reading and writing documents, attributes and their paths (DESIGN.md, "Data contracts")."""
+
+from dolma_tools.io.compression import atomic_writer, compression_of, exists, open_read
+from dolma_tools.io.jsonl import (
+    SkipCounter,
+    encode_attributes,
+    encode_json,
+    iter_attributes,
+    iter_documents,
+    iter_json,
+    iter_lines,
+    write_lines,
+)
+from dolma_tools.io.parquet import write_parquet_documents
+from dolma_tools.io.paths import attributes_path, attributes_root, expand, split_documents_path
+
+__all__ = [
+    "SkipCounter",
+    "atomic_writer",
+    "attributes_path",
+    "attributes_root",
+    "compression_of",
+    "encode_attributes",
+    "encode_json",
+    "exists",
+    "expand",
+    "iter_attributes",
+    "iter_documents",
+    "iter_json",
+    "iter_lines",
+    "open_read",
+    "split_documents_path",
+    "write_lines",
+    "write_parquet_documents",
+]

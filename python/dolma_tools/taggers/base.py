@@ -1,0 +1,46 @@
+"""What a tagger is.
+
+A tagger reads one document and returns scored spans under short keys; the tag stage prefixes
+each key as ``<experiment>__<tagger>__<key>`` and writes the sidecar. Three moments matter:
+
+* ``__init__(**options)`` runs when the config is validated, before any document is read. Check
+  options here (a model path that does not exist fails now, not an hour into the run).
+* ``setup()`` runs once per worker process, before its first document: load models here.
+* ``predict`` (one document) or ``predict_batch`` (a list; override it to vectorise) per document.
+
+The class attribute ``name`` is the stable, versioned name users put in configs (``gopher_v1``);
+it stays the same when the implementation changes, so attribute names survive.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from typing import ClassVar
+
+from dolma_tools.documents import Attributes, Document, Span
+
+
+class Tagger(abc.ABC):
+    """Base class of every tagger; subclass it and set ``name`` and ``description``."""
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+    batch_size: ClassVar[int] = 256
+    """How many documents ``predict_batch`` receives at a time."""
+
+    def setup(self) -> None:
+        """Load what the tagger needs (models, word lists); called once per worker process."""
+
+    @abc.abstractmethod
+    def predict(self, doc: Document) -> Attributes:
+        """Spans for one document, keyed by attribute key (without the prefixes)."""
+
+    def predict_batch(self, docs: Sequence[Document]) -> list[Attributes]:
+        """Spans for several documents; override to vectorise."""
+        return [self.predict(doc) for doc in docs]
+
+
+def document_span(doc: Document, value: float) -> list[Span]:
+    """A document-level attribute: one span over the whole text."""
+    return [Span(0, len(doc.text), float(value))]
