@@ -1,3 +1,15 @@
 //! The deduplication core of dolma-tools, free of Python so that `cargo test` runs on its own.
+//!
+//! * [`hash`]: the one 64-bit hash (XXH3-64, seeded) every other part uses.
+//! * [`bloom`]: a concurrent Bloom filter with test-and-set inserts and versioned files.
+//! * [`minhash`]: normalisation, shingling and MinHash signatures of documents.
+//! * [`lsh`]: banding of signatures and near-duplicate clusters.
+//! * [`parallel`]: the fork-safe thread pool behind every parallel call.
+//! * [`error`]: the one error type.
 
+pub mod bloom;
+pub mod error;
 pub mod hash;
+pub mod parallel;
+
+pub use error::{Error, Result};

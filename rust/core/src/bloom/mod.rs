@@ -1,0 +1,432 @@
+//! A concurrent Bloom filter with an atomic test-and-set insert.
+//!
+//! * **One hash per key.** A key is hashed once with [`hash64`](crate::hash::hash64) (seeded with
+//!   the filter's seed); the `k` probe positions come from that one value by double hashing
+//!   (Kirsch & Mitzenmacher): two 64-bit values `a` and odd `b` are derived from it with a mixer
+//!   and probe `i` is `fastrange(a + i*b)`, i.e. `((a + i*b) * m) >> 64`. Callers that already
+//!   hold `hash64(key, seed)` (a numpy array, say) pass it directly to the `*_hash*` methods.
+//! * **Lock-free bits.** Bits are `AtomicU64` words; adding sets each probe with one `fetch_or`.
+//!   Queries and plain adds from any number of threads need no lock.
+//! * **Test-and-set.** [`BloomFilter::insert_if_absent_hash`] answers "was this key already
+//!   present?" and inserts it. Guarantee: among concurrent callers inserting the same key that was
+//!   absent, at most one is told "absent" (exactly one, unless the key is a false positive).
+//!
+//!   Why a lock is needed for that, and where it sits. With atomic bits alone the guarantee is
+//!   impossible without extra false positives: caller A may flip probe 1 and caller B probe 2, and
+//!   each sees exactly what it would see if the other bit had been set long ago by another key,
+//!   in which case it must answer "absent". So the answer of a caller cannot depend on the bits
+//!   alone. We serialise the callers *of one key*: the key's hash picks one of 1024 stripe locks
+//!   (tiny spin locks), and the check-and-set of all `k` bits happens under it. Two callers of the
+//!   same key take the same stripe; the second one's `fetch_or`s happen after all of the first's
+//!   (the lock orders them) and find every bit set, so it answers "present". A lock-free fast path
+//!   first reads the bits: if all are set the key is reported present without locking (a caller
+//!   that sets the last bit of a key does so under the stripe lock and reports "absent" itself, so
+//!   a fast-path "present" never takes the role of the single "absent"). Plain `add`s take no lock
+//!   and report nothing.
+//! * **Batches.** Queries and adds over a batch run in parallel on the core's pool. A batch
+//!   `insert_if_absent` hashes in parallel but applies the keys in input order, so that duplicates
+//!   inside a batch are reported as present from their second occurrence on, deterministically.
+//! * **Files.** See [`file`]: a versioned header then the bits; a read-only memory map or a copy.
+
+mod bits;
+pub mod file;
+pub mod sizing;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use crate::error::{invalid, Error, Result};
+use crate::hash::{hash64, mix64};
+use crate::parallel;
+use bits::{Bits, Words, WordsFn};
+pub use sizing::Sizing;
+
+const STRIPES: usize = 1024;
+/// Batches at least this long run in parallel.
+const PARALLEL_MIN: usize = 1 << 14;
+
+/// A Bloom filter; see the module documentation.
+pub struct BloomFilter {
+    num_bits: u64,
+    num_hashes: u32,
+    seed: u64,
+    bits: Bits,
+    locks: Box<[AtomicBool]>,
+}
+
+/// The probe positions of one key hash.
+#[derive(Clone, Copy)]
+struct Probes {
+    a: u64,
+    b: u64,
+}
+
+impl Probes {
+    #[inline(always)]
+    fn of(h: u64) -> Self {
+        Probes { a: mix64(h ^ 0x6A09_E667_F3BC_C908), b: mix64(h ^ 0xBB67_AE85_84CA_A73B) | 1 }
+    }
+
+    #[inline(always)]
+    fn bit(&self, i: u32, num_bits: u64) -> u64 {
+        let x = self.a.wrapping_add((i as u64).wrapping_mul(self.b));
+        ((x as u128 * num_bits as u128) >> 64) as u64
+    }
+
+    #[inline(always)]
+    fn stripe(&self) -> usize {
+        (self.b >> 54) as usize % STRIPES
+    }
+}
+
+#[inline(always)]
+fn test_all<W: Words + ?Sized>(words: &W, p: Probes, k: u32, m: u64) -> bool {
+    (0..k).all(|i| {
+        let bit = p.bit(i, m);
+        words.word((bit >> 6) as usize) & (1u64 << (bit & 63)) != 0
+    })
+}
+
+/// Stripe spin lock guard.
+struct StripeGuard<'a>(&'a AtomicBool);
+
+impl<'a> StripeGuard<'a> {
+    fn lock(flag: &'a AtomicBool) -> Self {
+        while flag.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            while flag.load(Ordering::Relaxed) {
+                std::hint::spin_loop();
+            }
+        }
+        StripeGuard(flag)
+    }
+}
+
+impl Drop for StripeGuard<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// Fill `out[i] = f(i)`, in parallel for long batches.
+fn fill_batch(out: &mut [bool], f: impl Fn(usize) -> bool + Sync) {
+    if out.len() < PARALLEL_MIN {
+        out.iter_mut().enumerate().for_each(|(i, o)| *o = f(i));
+    } else {
+        parallel::install(|| {
+            out.par_iter_mut().enumerate().with_min_len(4096).for_each(|(i, o)| *o = f(i))
+        });
+    }
+}
+
+impl BloomFilter {
+    /// An empty filter of the given shape.
+    pub fn new(sizing: Sizing, seed: u64) -> Result<Self> {
+        let words = usize::try_from(sizing.num_bits / 64)
+            .map_err(|_| invalid("filter too large for this platform"))?;
+        Self::from_parts(sizing.num_bits, sizing.num_hashes, seed, Bits::zeroed(words)?)
+    }
+
+    fn from_parts(num_bits: u64, num_hashes: u32, seed: u64, bits: Bits) -> Result<Self> {
+        if num_bits == 0 || num_bits % 64 != 0 || bits.len() as u64 * 64 != num_bits {
+            return Err(invalid("num_bits must be a positive multiple of 64"));
+        }
+        if num_hashes == 0 {
+            return Err(invalid("num_hashes must be at least 1"));
+        }
+        let locks = (0..STRIPES).map(|_| AtomicBool::new(false)).collect();
+        Ok(Self { num_bits, num_hashes, seed, bits, locks })
+    }
+
+    pub fn num_bits(&self) -> u64 {
+        self.num_bits
+    }
+    pub fn num_hashes(&self) -> u32 {
+        self.num_hashes
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    /// Whether the bits are a read-only memory map (adds are refused).
+    pub fn is_read_only(&self) -> bool {
+        self.bits.atomics().is_none()
+    }
+
+    /// The hash of `key` the filter uses: `hash64(key, seed)`.
+    #[inline]
+    pub fn key_hash(&self, key: &[u8]) -> u64 {
+        hash64(key, self.seed)
+    }
+
+    fn writable(&self) -> Result<&[std::sync::atomic::AtomicU64]> {
+        self.bits.atomics().ok_or_else(|| {
+            Error::ReadOnly("this Bloom filter was loaded read-only (memory-mapped); load it with \
+                             mmap=False to update it"
+                .into())
+        })
+    }
+
+    /// Whether the key with hash `h` may be in the filter (no false negatives).
+    pub fn contains_hash(&self, h: u64) -> bool {
+        let (k, m, p) = (self.num_hashes, self.num_bits, Probes::of(h));
+        match self.bits.atomics() {
+            Some(w) => test_all(w, p, k, m),
+            None => test_all(self.bits.mapped().unwrap_or(&[]), p, k, m),
+        }
+    }
+
+    /// Add the key with hash `h`.
+    pub fn add_hash(&self, h: u64) -> Result<()> {
+        let words = self.writable()?;
+        let p = Probes::of(h);
+        for i in 0..self.num_hashes {
+            let bit = p.bit(i, self.num_bits);
+            words[(bit >> 6) as usize].fetch_or(1u64 << (bit & 63), Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    /// Insert the key with hash `h`; returns whether it was already present. See the module
+    /// documentation for the concurrency guarantee.
+    pub fn insert_if_absent_hash(&self, h: u64) -> Result<bool> {
+        let words = self.writable()?;
+        let (k, m, p) = (self.num_hashes, self.num_bits, Probes::of(h));
+        if test_all(words, p, k, m) {
+            return Ok(true);
+        }
+        let _guard = StripeGuard::lock(&self.locks[p.stripe()]);
+        let mut flipped = false;
+        for i in 0..k {
+            let bit = p.bit(i, m);
+            let mask = 1u64 << (bit & 63);
+            flipped |= words[(bit >> 6) as usize].fetch_or(mask, Ordering::AcqRel) & mask == 0;
+        }
+        Ok(!flipped)
+    }
+
+    pub fn contains(&self, key: &[u8]) -> bool {
+        self.contains_hash(self.key_hash(key))
+    }
+    pub fn add(&self, key: &[u8]) -> Result<()> {
+        self.add_hash(self.key_hash(key))
+    }
+    pub fn insert_if_absent(&self, key: &[u8]) -> Result<bool> {
+        self.insert_if_absent_hash(self.key_hash(key))
+    }
+
+    /// `out[i]` = whether the key with hash `hash_of(i)` may be present, for `i < out.len()`.
+    pub fn contains_batch(&self, out: &mut [bool], hash_of: impl Fn(usize) -> u64 + Sync) {
+        struct Q<'a, F> {
+            out: &'a mut [bool],
+            hash_of: F,
+            k: u32,
+            m: u64,
+        }
+        impl<F: Fn(usize) -> u64 + Sync> WordsFn<()> for Q<'_, F> {
+            fn call<W: Words + ?Sized>(self, words: &W) {
+                let (k, m, hash_of) = (self.k, self.m, &self.hash_of);
+                fill_batch(self.out, |i| test_all(words, Probes::of(hash_of(i)), k, m));
+            }
+        }
+        self.bits.with(Q { out, hash_of, k: self.num_hashes, m: self.num_bits });
+    }
+
+    /// Add the keys with hashes `hash_of(i)` for `i < n`, in parallel for long batches.
+    pub fn add_batch(&self, n: usize, hash_of: impl Fn(usize) -> u64 + Sync) -> Result<()> {
+        self.writable()?;
+        let add = |i: usize| {
+            let _ = self.add_hash(hash_of(i));
+        };
+        if n < PARALLEL_MIN {
+            (0..n).for_each(add);
+        } else {
+            parallel::install(|| (0..n).into_par_iter().with_min_len(4096).for_each(add));
+        }
+        Ok(())
+    }
+
+    /// `out[i]` = whether key `i` was present before it was inserted, applying the keys in order
+    /// (hashing is done in parallel first for long batches).
+    pub fn insert_if_absent_batch(
+        &self,
+        out: &mut [bool],
+        hash_of: impl Fn(usize) -> u64 + Sync,
+    ) -> Result<()> {
+        self.writable()?;
+        let hashes: Vec<u64> = if out.len() < PARALLEL_MIN {
+            (0..out.len()).map(&hash_of).collect()
+        } else {
+            parallel::install(|| (0..out.len()).into_par_iter().with_min_len(4096).map(&hash_of).collect())
+        };
+        for (o, h) in out.iter_mut().zip(hashes) {
+            *o = self.insert_if_absent_hash(h)?;
+        }
+        Ok(())
+    }
+
+    /// Number of set bits.
+    pub fn count_ones(&self) -> u64 {
+        match self.bits.atomics() {
+            Some(w) => parallel::install(|| {
+                w.par_iter().with_min_len(1 << 16).map(|x| x.load(Ordering::Relaxed).count_ones() as u64).sum()
+            }),
+            None => {
+                let w = self.bits.mapped().unwrap_or(&[]);
+                parallel::install(|| w.par_iter().with_min_len(1 << 16).map(|x| x.count_ones() as u64).sum())
+            }
+        }
+    }
+
+    /// Estimated number of distinct keys added, from the fill ratio: `-(m/k) ln(1 - X/m)`.
+    /// Infinite when every bit is set.
+    pub fn estimated_len(&self) -> f64 {
+        let (m, k) = (self.num_bits as f64, self.num_hashes as f64);
+        -(m / k) * (1.0 - self.count_ones() as f64 / m).ln()
+    }
+
+    /// The false-positive rate now, from the fill ratio: `(X/m)^k`.
+    pub fn estimated_fp_rate(&self) -> f64 {
+        (self.count_ones() as f64 / self.num_bits as f64).powi(self.num_hashes as i32)
+    }
+
+    fn check_compatible(&self, other: &BloomFilter) -> Result<()> {
+        if (self.num_bits, self.num_hashes, self.seed) != (other.num_bits, other.num_hashes, other.seed)
+        {
+            return Err(invalid(format!(
+                "cannot combine Bloom filters with different parameters: (num_bits={}, \
+                 num_hashes={}, seed={}) vs (num_bits={}, num_hashes={}, seed={})",
+                self.num_bits, self.num_hashes, self.seed, other.num_bits, other.num_hashes, other.seed
+            )));
+        }
+        Ok(())
+    }
+
+    /// Add every key of `other` (bitwise OR) into this filter. Parameters must be identical.
+    pub fn union_update(&self, other: &BloomFilter) -> Result<()> {
+        self.check_compatible(other)?;
+        let dst = self.writable()?;
+        struct U<'a>(&'a [std::sync::atomic::AtomicU64]);
+        impl WordsFn<()> for U<'_> {
+            fn call<W: Words + ?Sized>(self, src: &W) {
+                let dst = self.0;
+                parallel::install(|| {
+                    dst.par_iter().enumerate().with_min_len(1 << 16).for_each(|(i, d)| {
+                        d.fetch_or(src.word(i), Ordering::Relaxed);
+                    })
+                });
+            }
+        }
+        other.bits.with(U(dst));
+        Ok(())
+    }
+
+    /// A new, writable filter holding the keys of both. Parameters must be identical.
+    pub fn union(&self, other: &BloomFilter) -> Result<BloomFilter> {
+        self.check_compatible(other)?;
+        let out = self.to_owned_filter()?;
+        out.union_update(other)?;
+        Ok(out)
+    }
+
+    /// A writable copy.
+    pub fn to_owned_filter(&self) -> Result<BloomFilter> {
+        struct Copy(usize);
+        impl WordsFn<Result<Bits>> for Copy {
+            fn call<W: Words + ?Sized>(self, src: &W) -> Result<Bits> {
+                Bits::copy_of(src, self.0)
+            }
+        }
+        let bits = self.bits.with(Copy(self.bits.len()))?;
+        Self::from_parts(self.num_bits, self.num_hashes, self.seed, bits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn filter(n: u64, p: f64) -> BloomFilter {
+        BloomFilter::new(Sizing::for_fp_rate(n, p).unwrap(), 0).unwrap()
+    }
+
+    #[test]
+    fn no_false_negatives_and_fp_rate_near_target() {
+        // 1M keys in, 1M other keys probed: the measured rate is within 1.25x of the target.
+        let n = 1_000_000u64;
+        let target = 0.01;
+        let f = filter(n, target);
+        f.add_batch(n as usize, |i| hash64(&(i as u64).to_le_bytes(), 0)).unwrap();
+        let mut out = vec![false; n as usize];
+        f.contains_batch(&mut out, |i| hash64(&(i as u64).to_le_bytes(), 0));
+        assert!(out.iter().all(|&x| x), "false negative");
+        f.contains_batch(&mut out, |i| hash64(&((i as u64) + (1 << 40)).to_le_bytes(), 0));
+        let rate = out.iter().filter(|&&x| x).count() as f64 / n as f64;
+        assert!(rate < target * 1.25 && rate > target / 1.25, "measured fp rate {rate}");
+        assert!((f.estimated_fp_rate() - target).abs() < target * 0.25);
+        let est = f.estimated_len();
+        assert!((est - n as f64).abs() < n as f64 * 0.02, "estimated len {est}");
+    }
+
+    #[test]
+    fn insert_if_absent_reports_duplicates() {
+        let f = filter(1000, 1e-6);
+        assert!(!f.insert_if_absent(b"a").unwrap());
+        assert!(f.insert_if_absent(b"a").unwrap());
+        assert!(f.contains(b"a"));
+        assert!(!f.contains(b"b"));
+        let mut out = vec![false; 4];
+        let keys: [&[u8]; 4] = [b"b", b"a", b"b", b"c"];
+        f.insert_if_absent_batch(&mut out, |i| f.key_hash(keys[i])).unwrap();
+        assert_eq!(out, [false, true, true, false]);
+    }
+
+    #[test]
+    fn concurrent_inserters_never_both_see_a_key_as_new() {
+        let f = filter(50_000, 1e-3);
+        let keys = 20_000u64;
+        let threads = 8;
+        let news: Vec<Vec<u64>> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..threads)
+                .map(|t| {
+                    let f = &f;
+                    s.spawn(move || {
+                        // Every thread inserts every key, each in its own order.
+                        let mut new = Vec::new();
+                        for j in 0..keys {
+                            let key = (j.wrapping_mul(2 * t + 1) % keys).to_le_bytes();
+                            if !f.insert_if_absent(&key).unwrap() {
+                                new.push(u64::from_le_bytes(key));
+                            }
+                        }
+                        new
+                    })
+                })
+                .collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut seen = HashSet::new();
+        for k in news.into_iter().flatten() {
+            assert!(seen.insert(k), "key {k} reported new twice");
+        }
+        // Only false positives can be missing.
+        assert!(seen.len() as u64 > keys * 99 / 100, "{}", seen.len());
+    }
+
+    #[test]
+    fn union_and_mismatch() {
+        let a = filter(1000, 0.01);
+        let b = filter(1000, 0.01);
+        a.add(b"x").unwrap();
+        b.add(b"y").unwrap();
+        let c = a.union(&b).unwrap();
+        assert!(c.contains(b"x") && c.contains(b"y"));
+        assert!(!a.contains(b"y"));
+        a.union_update(&b).unwrap();
+        assert!(a.contains(b"y"));
+        let other = filter(2000, 0.01);
+        assert!(a.union(&other).is_err());
+        let reseeded = BloomFilter::new(Sizing::for_fp_rate(1000, 0.01).unwrap(), 1).unwrap();
+        assert!(a.union_update(&reseeded).is_err());
+    }
+}
