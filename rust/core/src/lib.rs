@@ -10,6 +10,8 @@
 pub mod bloom;
 pub mod error;
 pub mod hash;
+pub mod lsh;
+pub mod minhash;
 pub mod parallel;
 
 pub use error::{Error, Result};
