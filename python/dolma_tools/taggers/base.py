@@ -14,27 +14,31 @@ it stays the same when the implementation changes, so attribute names survive.
 
 from __future__ import annotations
 
-import abc
 from collections.abc import Sequence
 from typing import ClassVar
 
 from dolma_tools.documents import Attributes, Document, Span
 
 
-class Tagger(abc.ABC):
-    """Base class of every tagger; subclass it and set ``name`` and ``description``."""
+class Tagger:
+    """Base class of every tagger; subclass it, set ``name`` and implement a predict method."""
 
     name: ClassVar[str]
     description: ClassVar[str] = ""
     batch_size: ClassVar[int] = 256
     """How many documents ``predict_batch`` receives at a time."""
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.predict is Tagger.predict and cls.predict_batch is Tagger.predict_batch:
+            raise TypeError(f"{cls.__qualname__} must implement predict() or predict_batch()")
+
     def setup(self) -> None:
         """Load what the tagger needs (models, word lists); called once per worker process."""
 
-    @abc.abstractmethod
     def predict(self, doc: Document) -> Attributes:
         """Spans for one document, keyed by attribute key (without the prefixes)."""
+        return self.predict_batch([doc])[0]
 
     def predict_batch(self, docs: Sequence[Document]) -> list[Attributes]:
         """Spans for several documents; override to vectorise."""

@@ -54,7 +54,7 @@ def import_tagger_module(spec: str) -> ModuleType:
 def _taggers_in(module: ModuleType) -> list[type[Tagger]]:
     return [
         value for value in vars(module).values()
-        if inspect.isclass(value) and issubclass(value, Tagger) and not inspect.isabstract(value)
+        if inspect.isclass(value) and issubclass(value, Tagger)
         and value.__module__ == module.__name__ and "name" in vars(value)
     ]
 

@@ -1,0 +1,5 @@
+"""`python -m dolma_tools` runs the command line."""
+
+from dolma_tools.cli import main
+
+main()
