@@ -1,0 +1,108 @@
+"""Bloom filters for the exact modes: sizing printed up front, a memory check, persistent files.
+
+A persistent filter file carries the Rust core's header (size, hash count, seed; checked on
+load) and, beside it in ``<path>.json``, the fingerprint of the mode settings that produced its
+keys (key field, normalisation, n-gram size ...): keys hashed another way would never match, so
+a mismatch is an error rather than a silently useless filter.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import uuid
+
+from dolma_tools._core import BloomFilter, BloomSizing
+from dolma_tools.dedupe.config import BloomConfig
+from dolma_tools.dedupe.work import load_json, save_json
+from dolma_tools.errors import ConfigError
+
+
+def available_memory() -> int | None:
+    """``MemAvailable`` from /proc/meminfo in bytes (None where there is no such file)."""
+    try:
+        with open("/proc/meminfo") as stream:
+            for line in stream:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def sizing(config: BloomConfig, items: int, where: str) -> BloomSizing:
+    """The filter's shape for ``items`` keys (or the configured count), as a `ConfigError` if impossible."""
+    expected = config.expected_items or max(items, 1)
+    try:
+        if config.size_bytes is not None:
+            return BloomFilter.sizing(expected, size_bytes=config.size_bytes)
+        return BloomFilter.sizing(expected, config.fp_rate)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def check_memory(shape: BloomSizing, config: BloomConfig, where: str) -> None:
+    """Refuse a filter larger than the memory available now, unless ``force``."""
+    available = available_memory()
+    if available is None or config.force or shape.num_bytes <= available:
+        return
+    raise ConfigError(
+        f"{where}: the Bloom filter needs {shape.num_bytes:,} bytes but only {available:,} are available "
+        f"(MemAvailable); raise {where}.fp_rate, lower {where}.expected_items, or set {where}.force: true"
+    )
+
+
+def describe(shape: BloomSizing, where: str) -> str:
+    return (f"{where}: Bloom filter {shape.num_bytes / 2**20:,.1f} MiB, {shape.num_hashes} hashes, "
+            f"expected false-positive rate {shape.expected_fp_rate:.2e} at {shape.expected_items:,} keys")
+
+
+def check_persistent(config: BloomConfig, mode_fingerprint: str, where: str) -> None:
+    """Before any work: an existing filter file must match the header and mode settings."""
+    if config.path is None or not os.path.exists(config.path):
+        return
+    meta = load_json(config.path + ".json")
+    if meta is not None and meta.get("fingerprint") != mode_fingerprint:
+        raise ConfigError(
+            f"{where}.path: {config.path} was built with other key settings ({meta.get('settings')}); "
+            "use the same settings or another filter file"
+        )
+    _load(config, config.path, where, mmap=True)
+
+
+def _load(config: BloomConfig, path: str, where: str, *, mmap: bool) -> BloomFilter:
+    assert config.expected_items is not None
+    try:
+        if config.size_bytes is not None:
+            return BloomFilter.load(path, config.expected_items, size_bytes=config.size_bytes, seed=config.seed, mmap=mmap)
+        return BloomFilter.load(path, config.expected_items, config.fp_rate, seed=config.seed, mmap=mmap)
+    except ValueError as exc:
+        raise ConfigError(f"{where}.path: {path}: {exc}; use the parameters it was written with") from None
+
+
+def open_filter(config: BloomConfig, items: int, where: str, *, quiet: bool) -> BloomFilter:
+    """A writable filter: loaded from ``path`` when that exists, else new; sized and checked first."""
+    shape = sizing(config, items, where)
+    check_memory(shape, config, where)
+    if not quiet:
+        print(describe(shape, where), file=sys.stderr)
+    if config.path is not None and os.path.exists(config.path):
+        return _load(config, config.path, where, mmap=False)
+    try:
+        if config.size_bytes is not None:
+            return BloomFilter(shape.expected_items, size_bytes=config.size_bytes, seed=config.seed)
+        return BloomFilter(shape.expected_items, config.fp_rate, seed=config.seed)
+    except (ValueError, MemoryError) as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def publish(pending: str, config: BloomConfig, mode_fingerprint: str, settings: dict) -> None:
+    """Copy an updated filter from the work folder to ``config.path`` (atomic rename), with its settings."""
+    assert config.path is not None
+    folder = os.path.dirname(os.path.abspath(config.path))
+    os.makedirs(folder, exist_ok=True)
+    temporary = os.path.join(folder, f".{os.path.basename(config.path)}.tmp-{uuid.uuid4().hex}")
+    shutil.copyfile(pending, temporary)
+    os.replace(temporary, config.path)
+    save_json(config.path + ".json", {"fingerprint": mode_fingerprint, "settings": settings})

@@ -1,0 +1,71 @@
+"""Exact duplicate documents: one key per document (its text, or a field such as ``metadata.url``).
+
+Phase 1 hashes each document's key; phase 2 inserts the hashes into the Bloom filter in input
+order, so the first copy is the one whose key was absent; phase 3 flags the others with a
+document-level span ``[0, len(text), 1.0]`` under ``<name>__documents__duplicate``.
+"""
+
+from __future__ import annotations
+
+import collections
+from typing import Any
+
+import msgspec
+import numpy as np
+
+from dolma_tools._core import BloomFilter, hash64_batch
+from dolma_tools.dedupe.config import DocumentsMode
+from dolma_tools.dedupe.text import normalize_key
+from dolma_tools.documents import Document, Span
+from dolma_tools.errors import InputError
+from dolma_tools.io import SkipCounter
+
+_MISSING = object()
+
+
+def key_of(doc: Document, path: str) -> Any:
+    """The value at a dotted field path, or ``_MISSING``."""
+    head, _, rest = path.partition(".")
+    value: Any = getattr(doc, head)
+    for part in rest.split(".") if rest else ():
+        if not isinstance(value, dict) or part not in value:
+            return _MISSING
+        value = value[part]
+    return _MISSING if value is None else value
+
+
+def extract(mode: DocumentsMode, docs: list[Document], lines: list[int], source: str,
+            skips: SkipCounter | None, seed: int) -> dict[str, np.ndarray]:
+    """``hash`` of every keyed document and ``doc``, its index; a missing key is an error or a skip."""
+    keys: list[str] = []
+    indices: list[int] = []
+    for index, (doc, line) in enumerate(zip(docs, lines)):
+        value = key_of(doc, mode.key)
+        if value is _MISSING:
+            error = InputError(source, line, "missing_key", f"document {doc.id!r} has no {mode.key!r}")
+            if skips is None:
+                raise error
+            skips.handle(error)
+            continue
+        key = value if isinstance(value, str) else msgspec.json.encode(value).decode()
+        keys.append(normalize_key(key) if mode.normalize else key)
+        indices.append(index)
+    return {"hash": hash64_batch(keys, seed), "doc": np.asarray(indices, dtype=np.int64)}
+
+
+def decide(bloom: BloomFilter, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``duplicate[i]``: whether keyed document i's key was seen earlier in input order."""
+    return {"duplicate": bloom.insert_if_absent_hashes(arrays["hash"])}
+
+
+def annotate(prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np.ndarray],
+             lengths: np.ndarray, out: list[dict[str, list[Span]]], counters: collections.Counter) -> None:
+    """Add ``<prefix>duplicate`` to each document's attributes (empty when it is a first copy)."""
+    key = prefix + "duplicate"
+    for attributes in out:
+        attributes[key] = []
+    for index in arrays["doc"][decisions["duplicate"]].tolist():
+        length = int(lengths[index])
+        out[index][key] = [Span(0, length, 1.0)]
+        counters["documents.documents_flagged"] += 1
+        counters["documents.chars_flagged"] += length

@@ -1,0 +1,173 @@
+"""The per-file tasks of a dedupe run: hashing (phase 1) and writing sidecars (phase 3).
+
+Both are picklable frozen dataclasses run by the ordinary executor, so they resume the ordinary
+way: a task whose outputs exist is skipped. Phase 1 reads each document once and keeps what
+phase 3 needs (ids, text lengths, spans), so sidecars are written without reading text again.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+from collections.abc import Iterator
+
+import msgspec
+import numpy as np
+
+from dolma_tools.dedupe import decontaminate, documents, minhash, ngrams, paragraphs
+from dolma_tools.dedupe.config import StrictModel
+from dolma_tools.dedupe.work import load_arrays, pack_strings, save_arrays, save_json, unpack_strings
+from dolma_tools.documents import Document, Span
+from dolma_tools.executor.base import Report
+from dolma_tools.io import SkipCounter, atomic_writer, encode_attributes, iter_documents
+
+BATCH = 8192
+"""Documents hashed per batch: bounds memory per worker whatever the file size."""
+
+
+def _batches(source: str, skips: SkipCounter | None) -> Iterator[tuple[list[int], list[Document]]]:
+    lines: list[int] = []
+    docs: list[Document] = []
+    for line_number, doc in iter_documents(source, skips=skips):
+        lines.append(line_number)
+        docs.append(doc)
+        if len(docs) >= BATCH:
+            yield lines, docs
+            lines, docs = [], []
+    if docs:
+        yield lines, docs
+
+
+def _extract(mode: str, section: StrictModel, docs: list[Document], lines: list[int], source: str,
+             skips: SkipCounter | None, eval_filter: str | None) -> dict[str, np.ndarray]:
+    if mode == "documents":
+        return documents.extract(section, docs, lines, source, skips, section.bloom.seed)
+    if mode == "paragraphs":
+        return paragraphs.extract(section, docs, section.bloom.seed)
+    if mode == "ngrams":
+        return ngrams.extract(section, docs, section.bloom.seed)
+    if mode == "minhash":
+        return minhash.extract(section, docs)
+    assert eval_filter is not None
+    return decontaminate.extract(section, docs, eval_filter)
+
+
+def _concatenate(parts: list[dict[str, np.ndarray]], doc_offsets: list[int]) -> dict[str, np.ndarray]:
+    """Join per-batch arrays, shifting document indices (``doc``, ``span_doc``) and n-gram paragraph
+    indices (``para``) to file positions."""
+    if not parts:
+        return {}
+    joined: dict[str, np.ndarray] = {}
+    para_offsets = np.cumsum([0] + [len(p["doc"]) for p in parts[:-1]]) if "para" in parts[0] else None
+    for key in parts[0]:
+        pieces = []
+        for position, part in enumerate(parts):
+            value = part[key]
+            if key in ("doc", "span_doc"):
+                value = value + doc_offsets[position]
+            elif key == "para":
+                value = value + para_offsets[position]
+            pieces.append(value)
+        joined[key] = np.concatenate(pieces)
+    return joined
+
+
+@dataclasses.dataclass(frozen=True)
+class HashTask:
+    """Phase 1: hash one documents file for every mode."""
+
+    source: str
+    output: str
+    modes: tuple[tuple[str, StrictModel], ...]
+    skip_bad_lines: bool
+    eval_filter: str | None
+
+    @property
+    def name(self) -> str:
+        return self.source
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.output,)
+
+    def run(self, report: Report) -> collections.Counter:
+        skips = SkipCounter() if self.skip_bad_lines else None
+        ids: list[str] = []
+        lengths: list[int] = []
+        parts: dict[str, list[dict[str, np.ndarray]]] = {mode: [] for mode, _ in self.modes}
+        offsets: list[int] = []
+        for lines, docs in _batches(self.source, skips):
+            offsets.append(len(ids))
+            for mode, section in self.modes:
+                parts[mode].append(_extract(mode, section, docs, lines, self.source, skips, self.eval_filter))
+            ids.extend(doc.id for doc in docs)
+            lengths.extend(len(doc.text) for doc in docs)
+            report(len(docs))
+        if not offsets:  # an empty file still gets (empty) arrays for every mode
+            offsets.append(0)
+            for mode, section in self.modes:
+                parts[mode].append(_extract(mode, section, [], [], self.source, skips, self.eval_filter))
+        counters: collections.Counter = collections.Counter(documents=len(ids))
+        for reason, count in (skips or {}).items():
+            counters[f"skipped.{reason}"] += count
+        arrays = {"ids": pack_strings(ids), "lengths": np.asarray(lengths, dtype=np.int64),
+                  "counters": np.frombuffer(msgspec.json.encode(counters), dtype=np.uint8)}
+        for mode, _ in self.modes:
+            for key, value in _concatenate(parts[mode], offsets).items():
+                arrays[f"{mode}/{key}"] = value
+        save_arrays(self.output, arrays)
+        return counters
+
+
+def mode_arrays(arrays: dict[str, np.ndarray], mode: str) -> dict[str, np.ndarray]:
+    """The arrays of one mode, without their ``<mode>/`` prefix."""
+    prefix = mode + "/"
+    return {key[len(prefix):]: value for key, value in arrays.items() if key.startswith(prefix)}
+
+
+@dataclasses.dataclass(frozen=True)
+class WriteTask:
+    """Phase 3: turn one file's hashes and decisions into its attribute sidecar."""
+
+    source: str
+    hashes: str
+    decisions: str
+    output: str
+    counts: str
+    name_prefix: str
+    first_index: int
+    modes: tuple[tuple[str, StrictModel], ...]
+
+    @property
+    def name(self) -> str:
+        return self.source
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.output, self.counts)
+
+    def run(self, report: Report) -> collections.Counter:
+        arrays = load_arrays(self.hashes)
+        decided = load_arrays(self.decisions)
+        ids = unpack_strings(arrays["ids"])
+        lengths = arrays["lengths"]
+        out: list[dict[str, list[Span]]] = [{} for _ in ids]
+        counters: collections.Counter = collections.Counter()
+        for mode, section in self.modes:
+            prefix = f"{self.name_prefix}__{mode}__"
+            own, decisions = mode_arrays(arrays, mode), mode_arrays(decided, mode)
+            if mode == "documents":
+                documents.annotate(prefix, own, decisions, lengths, out, counters)
+            elif mode == "paragraphs":
+                paragraphs.annotate(prefix, own, decisions, lengths, out, counters)
+            elif mode == "ngrams":
+                ngrams.annotate(section, prefix, own, decisions, out, counters)
+            elif mode == "minhash":
+                minhash.annotate(prefix, self.first_index, decisions, lengths, out, counters)
+            else:
+                decontaminate.annotate(prefix, own, lengths, out, counters)
+        with atomic_writer(self.output) as stream:
+            stream.write(b"".join(encode_attributes(doc_id, attributes) for doc_id, attributes in zip(ids, out)))
+        report(len(ids))
+        save_json(self.counts, dict(counters))
+        return counters

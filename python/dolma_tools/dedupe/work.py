@@ -1,0 +1,90 @@
+"""The work folder: per-file hashes and decisions between the phases of a dedupe run.
+
+Layout under ``<work_dir>/<run fingerprint>/``: ``hashes/<i>.npz`` (phase 1), ``decisions/<i>.npz``
+and ``decided.json`` (phase 2), ``counts/<i>.json`` (phase 3), where ``i`` is the file's position
+in input order. Every file is written to a temporary name and renamed, so a killed run leaves
+only complete files and a rerun picks up where it stopped. The fingerprint covers the mode
+settings and the input list, so a changed config never reuses stale work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from typing import Any
+
+import msgspec
+import numpy as np
+
+from dolma_tools.io import atomic_writer, open_read
+
+
+def run_fingerprint(modes: dict[str, Any], files: list[str]) -> str:
+    """Digest of what the work files depend on: mode settings and input files (in order)."""
+    payload = json.dumps({"modes": {k: v.model_dump(mode="json") for k, v in modes.items()}, "files": files}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+class WorkDir:
+    """Paths of one run's work files."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def hashes(self, index: int) -> str:
+        return f"{self.root}/hashes/{index:06d}.npz"
+
+    def decisions(self, index: int) -> str:
+        return f"{self.root}/decisions/{index:06d}.npz"
+
+    def counts(self, index: int) -> str:
+        return f"{self.root}/counts/{index:06d}.json"
+
+    @property
+    def decided(self) -> str:
+        return f"{self.root}/decided.json"
+
+    def pending_filter(self, mode: str) -> str:
+        return f"{self.root}/{mode}.bloom"
+
+    def eval_filter(self) -> str:
+        return f"{self.root}/decontamination.bloom"
+
+
+def save_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
+    """Write arrays as an uncompressed ``.npz``, atomically."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    with atomic_writer(path) as stream:
+        stream.write(buffer.getvalue())
+
+
+def load_arrays(path: str) -> dict[str, np.ndarray]:
+    with open_read(path) as stream:
+        data = stream.read()
+    with np.load(io.BytesIO(data)) as npz:
+        return {key: npz[key] for key in npz.files}
+
+
+def pack_strings(values: list[str]) -> np.ndarray:
+    """Strings as a uint8 array (JSON), so they travel inside an ``.npz`` without pickle."""
+    return np.frombuffer(msgspec.json.encode(values), dtype=np.uint8)
+
+
+def unpack_strings(packed: np.ndarray) -> list[str]:
+    return msgspec.json.decode(packed.tobytes())
+
+
+def save_json(path: str, value: Any) -> None:
+    with atomic_writer(path) as stream:
+        stream.write(json.dumps(value, indent=2, sort_keys=True).encode() + b"\n")
+
+
+def load_json(path: str) -> Any | None:
+    """The JSON at ``path``, or None when it does not exist."""
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as stream:
+        return json.loads(stream.read())
