@@ -9,7 +9,7 @@ df = dt.read_documents("sample/documents").to_pandas()
 """
 
 from dolma_tools._core import __version__
-from dolma_tools.api import DocumentStream, read_documents, run, tag
+from dolma_tools.api import DocumentStream, dedupe, read_documents, run, tag
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import ConfigError, DolmaToolsError, InputError, StageError
 from dolma_tools.executor import RunSummary
@@ -26,6 +26,7 @@ __all__ = [
     "StageError",
     "Tagger",
     "__version__",
+    "dedupe",
     "document_span",
     "read_documents",
     "run",

@@ -61,6 +61,12 @@ def tag(
     return _run_stage("tag", {"documents": documents, "experiment": experiment, "taggers": list(taggers), **options}, quiet)
 
 
+def dedupe(documents: str | Sequence[str], *, quiet: bool = True, **options: Any) -> RunSummary:
+    """Deduplicate documents (same options as ``dolma-tools dedupe``, e.g. ``documents_mode={}``,
+    ``minhash={"threshold": 0.8}``); the first copy by input order is kept."""
+    return _run_stage("dedupe", {"documents": documents, **options}, quiet)
+
+
 def run(pipeline: str | Path, *, quiet: bool = True, **overrides: Any) -> list[RunSummary]:
     """Run a YAML pipeline; overrides use dotted keys given as ``**{"stages.0.tag.workers": 2}``."""
     from dolma_tools.pipeline import run_pipeline

@@ -6,6 +6,7 @@ import click
 
 from dolma_tools._core import __version__
 from dolma_tools.cli.config import config
+from dolma_tools.cli.dedupe import dedupe
 from dolma_tools.cli.list_taggers import list_taggers
 from dolma_tools.cli.run import run
 from dolma_tools.cli.sample import sample
@@ -24,5 +25,5 @@ def main() -> None:
     """
 
 
-for command in (tag, list_taggers, run, config, sample):
+for command in (tag, dedupe, list_taggers, run, config, sample):
     main.add_command(command)
