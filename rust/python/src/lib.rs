@@ -4,11 +4,15 @@
 //! * `convert`: borrowing str/bytes/numpy data as slices.
 //! * `hashing`: `hash64`, `hash64_batch`, thread-count settings.
 //! * `bloom`: `BloomFilter`, `BloomSizing`.
+//! * `minhash`: `MinHasher`, `jaccard`.
+//! * `lsh`: `LshIndex`, `lsh_clusters`, `optimal_bands`.
 
 mod bloom;
 mod convert;
 mod error;
 mod hashing;
+mod lsh;
+mod minhash;
 
 use pyo3::prelude::*;
 
@@ -21,5 +25,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hashing::get_num_threads, m)?)?;
     m.add_class::<bloom::PyBloomSizing>()?;
     m.add_class::<bloom::PyBloomFilter>()?;
+    m.add_class::<minhash::PyMinHasher>()?;
+    m.add_function(wrap_pyfunction!(minhash::jaccard, m)?)?;
+    m.add_class::<lsh::PyLshIndex>()?;
+    m.add_function(wrap_pyfunction!(lsh::lsh_clusters, m)?)?;
+    m.add_function(wrap_pyfunction!(lsh::optimal_bands, m)?)?;
     Ok(())
 }

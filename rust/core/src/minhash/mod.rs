@@ -11,6 +11,7 @@
 //! two signatures estimates the Jaccard similarity of their shingle sets, with standard error
 //! `sqrt(J(1-J)/num_perm)`.
 
+mod kernel;
 pub mod shingle;
 
 use rayon::prelude::*;
@@ -64,36 +65,28 @@ impl MinHasher {
         shingle::shingles(text, &self.cfg)
     }
 
-    /// Fold the shingle hash `h` into the signature `sig`.
-    #[inline(always)]
-    fn update(&self, sig: &mut [u32], h: u64) {
-        let n = sig.len();
-        let (a, b) = (&self.a[..n], &self.b[..n]);
-        for j in 0..n {
-            let v = (a[j].wrapping_mul(h).wrapping_add(b[j]) >> 32) as u32;
-            sig[j] = sig[j].min(v);
-        }
-    }
-
     /// The signature of a set of shingle hashes into `sig` (`num_perm` slots).
     pub fn signature_of_hashes(&self, hashes: &[u64], sig: &mut [u32]) -> Result<()> {
         if sig.len() != self.num_perm() {
             return Err(invalid("signature length must equal num_perm"));
         }
         sig.fill(u32::MAX);
-        hashes.iter().for_each(|&h| self.update(sig, h));
+        kernel::fold(&self.a, &self.b, sig, hashes);
         Ok(())
     }
 
-    fn signature_with(&self, text: &str, scratch: &mut Scratch, sig: &mut [u32]) {
+    fn signature_with(&self, text: &str, scratch: &mut (Scratch, Vec<u64>), sig: &mut [u32]) {
+        let (shingles, hashes) = scratch;
+        hashes.clear();
+        for_each_shingle(text, &self.cfg, shingles, |s| hashes.push(hash64(s.as_bytes(), self.seed)));
         sig.fill(u32::MAX);
-        for_each_shingle(text, &self.cfg, scratch, |s| self.update(sig, hash64(s.as_bytes(), self.seed)));
+        kernel::fold(&self.a, &self.b, sig, hashes);
     }
 
     /// The signature of one text.
     pub fn signature(&self, text: &str) -> Vec<u32> {
         let mut sig = vec![0; self.num_perm()];
-        self.signature_with(text, &mut Scratch::default(), &mut sig);
+        self.signature_with(text, &mut Default::default(), &mut sig);
         sig
     }
 
@@ -103,7 +96,7 @@ impl MinHasher {
         let mut out = vec![0u32; docs.len() * p];
         parallel::install(|| {
             out.par_chunks_mut(p).zip(docs.par_iter()).with_min_len(16).for_each_init(
-                Scratch::default,
+                <(Scratch, Vec<u64>)>::default,
                 |scratch, (sig, doc)| self.signature_with(doc.as_ref(), scratch, sig),
             )
         });

@@ -71,29 +71,78 @@ pub struct Scratch {
     bounds: Vec<(usize, usize)>,
 }
 
-/// Normalise `text` into `out` (cleared first).
+const SPACE: u8 = 1;
+const PUNCT: u8 = 2;
+
+/// Classes of the ASCII characters, as `char::is_whitespace` and `char::is_ascii_punctuation` say.
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        if matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+            t[i] = SPACE;
+        } else if c.is_ascii_punctuation() {
+            t[i] = PUNCT;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// Normalise `text` into `out` (cleared first). ASCII takes a table-driven fast path.
 pub fn normalize(text: &str, cfg: &ShingleConfig, out: &mut String) {
     out.clear();
+    out.reserve(text.len());
     let single_spaces = cfg.collapse_whitespace || cfg.mode == ShingleMode::Word;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !single_spaces {
-                out.push(c);
-            } else if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-        } else if cfg.remove_punctuation && is_punctuation(c) {
-            continue;
-        } else if !cfg.lowercase {
-            out.push(c);
-        } else if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+    // SAFETY: only ASCII bytes and complete UTF-8 encodings of chars are pushed, so `out` stays
+    // valid UTF-8.
+    let buf = unsafe { out.as_mut_vec() };
+    let bytes = text.as_bytes();
+    let mut pending_space = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (is_space, is_punct, c) = if b < 0x80 {
+            i += 1;
+            let class = ASCII_CLASS[b as usize];
+            (class & SPACE != 0, class & PUNCT != 0, b as char)
         } else {
-            out.extend(c.to_lowercase());
+            let Some(c) = text[i..].chars().next() else { break };
+            i += c.len_utf8();
+            (c.is_whitespace(), is_punctuation(c), c)
+        };
+        if is_space {
+            if !single_spaces {
+                push_char(buf, c);
+            } else {
+                pending_space |= !buf.is_empty();
+            }
+            continue;
+        }
+        if cfg.remove_punctuation && is_punct {
+            continue;
+        }
+        if pending_space {
+            buf.push(b' ');
+            pending_space = false;
+        }
+        if !cfg.lowercase {
+            push_char(buf, c);
+        } else if c.is_ascii() {
+            buf.push((c as u8).to_ascii_lowercase());
+        } else {
+            c.to_lowercase().for_each(|l| push_char(buf, l));
         }
     }
-    if single_spaces && out.ends_with(' ') {
-        out.pop();
+}
+
+#[inline(always)]
+fn push_char(buf: &mut Vec<u8>, c: char) {
+    if c.is_ascii() {
+        buf.push(c as u8);
+    } else {
+        buf.extend_from_slice(c.encode_utf8(&mut [0u8; 4]).as_bytes());
     }
 }
 

@@ -1,0 +1,126 @@
+//! `MinHasher` and `jaccard`: thin wrappers of `dolma_tools_core::minhash`.
+
+use dolma_tools_core::minhash::{self, MinHasher, ShingleConfig, ShingleMode};
+use numpy::ndarray::Array2;
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use crate::convert::{items, str_slices, u64_slice};
+use crate::error::IntoPy;
+
+/// Computes MinHash signatures of texts, entirely in Rust.
+///
+/// Texts are normalised (`lowercase`, `remove_punctuation`: Unicode P* and ASCII punctuation,
+/// `collapse_whitespace`), cut into `ngram`-grams of words (`mode="word"`, words joined by one
+/// space) or characters (`mode="char"`); a text shorter than `ngram` gives one shingle, the whole
+/// normalised text. Each shingle is hashed with `hash64(shingle, seed)` and mapped through
+/// `num_perm` multiply-add-shift permutations drawn from `seed`; signatures are uint32.
+#[pyclass(frozen, name = "MinHasher", module = "dolma_tools._core")]
+pub(crate) struct PyMinHasher(MinHasher);
+
+#[pymethods]
+impl PyMinHasher {
+    #[new]
+    #[pyo3(signature = (num_perm = 128, *, seed = 1, ngram = 5, mode = "word", lowercase = true, remove_punctuation = true, collapse_whitespace = true))]
+    fn new(
+        num_perm: usize,
+        seed: u64,
+        ngram: usize,
+        mode: &str,
+        lowercase: bool,
+        remove_punctuation: bool,
+        collapse_whitespace: bool,
+    ) -> PyResult<Self> {
+        let mode = match mode {
+            "word" => ShingleMode::Word,
+            "char" => ShingleMode::Char,
+            other => return Err(PyValueError::new_err(format!("mode must be 'word' or 'char', got {other:?}"))),
+        };
+        let cfg = ShingleConfig { ngram, mode, lowercase, remove_punctuation, collapse_whitespace };
+        MinHasher::new(num_perm, seed, cfg).py().map(Self)
+    }
+
+    /// Number of permutations (signature length).
+    #[getter]
+    fn num_perm(&self) -> usize {
+        self.0.num_perm()
+    }
+    /// Seed of the shingle hash and of the permutations.
+    #[getter]
+    fn seed(&self) -> u64 {
+        self.0.seed()
+    }
+    /// Shingle length in words or characters.
+    #[getter]
+    fn ngram(&self) -> usize {
+        self.0.config().ngram
+    }
+    /// "word" or "char".
+    #[getter]
+    fn mode(&self) -> &'static str {
+        match self.0.config().mode {
+            ShingleMode::Word => "word",
+            ShingleMode::Char => "char",
+        }
+    }
+
+    /// Signatures of a sequence of str, as a (len(docs), num_perm) uint32 array. Releases the GIL
+    /// and runs in parallel.
+    fn signatures<'py>(&self, py: Python<'py>, docs: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray2<u32>>> {
+        let objs = items(docs)?;
+        let texts = str_slices(&objs)?;
+        let sigs = py.detach(|| self.0.signatures(&texts));
+        let arr = Array2::from_shape_vec((texts.len(), self.0.num_perm()), sigs)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok(arr.into_pyarray(py))
+    }
+
+    /// The signature of one text, as a uint32 array of num_perm values.
+    fn signature<'py>(&self, py: Python<'py>, text: &str) -> Bound<'py, PyArray1<u32>> {
+        self.0.signature(text).into_pyarray(py)
+    }
+
+    /// The signature of a set of precomputed shingle hashes (uint64), e.g. from `shingle_hashes`.
+    fn signature_from_hashes<'py>(&self, py: Python<'py>, hashes: PyReadonlyArray1<'py, u64>) -> PyResult<Bound<'py, PyArray1<u32>>> {
+        let mut sig = vec![0u32; self.0.num_perm()];
+        self.0.signature_of_hashes(&u64_slice(&hashes), &mut sig).py()?;
+        Ok(sig.into_pyarray(py))
+    }
+
+    /// The shingles of a text, in order, duplicates included.
+    fn shingles(&self, text: &str) -> Vec<String> {
+        self.0.shingles(text)
+    }
+
+    /// `hash64(shingle, seed)` of every shingle of a text, in order, duplicates included.
+    fn shingle_hashes<'py>(&self, py: Python<'py>, text: &str) -> Bound<'py, PyArray1<u64>> {
+        self.0.shingle_hashes(text).into_pyarray(py)
+    }
+
+    fn __repr__(&self) -> String {
+        let c = self.0.config();
+        format!(
+            "MinHasher(num_perm={}, seed={}, ngram={}, mode={:?}, lowercase={}, remove_punctuation={}, collapse_whitespace={})",
+            self.0.num_perm(),
+            self.0.seed(),
+            c.ngram,
+            self.mode(),
+            py_bool(c.lowercase),
+            py_bool(c.remove_punctuation),
+            py_bool(c.collapse_whitespace)
+        )
+    }
+}
+
+fn py_bool(b: bool) -> &'static str {
+    if b { "True" } else { "False" }
+}
+
+/// Estimated Jaccard similarity of two signatures: the fraction of equal slots.
+#[pyfunction]
+pub(crate) fn jaccard(a: PyReadonlyArray1<'_, u32>, b: PyReadonlyArray1<'_, u32>) -> PyResult<f64> {
+    let (a, b) = (a.as_array(), b.as_array());
+    let (a, b): (Vec<u32>, Vec<u32>) = (a.iter().copied().collect(), b.iter().copied().collect());
+    minhash::jaccard(&a, &b).py()
+}
