@@ -1,0 +1,136 @@
+"""Vectorised template grammar: turns slot templates and word lists into sentences, fast.
+
+A template is a string of tokens. A token naming a category (``Noun``, ``VerbS``...) is a
+slot filled at random from that category's words; any other token is a literal (``_`` is a
+space inside it). A trailing ``,`` on a token puts a comma after the filled word; a final
+``.``/``?``/``!`` token ends the sentence. Generation draws every slot of a whole batch
+with a handful of numpy calls, so the Python cost is per sentence, not per word; that is
+what makes hundreds of MB of sample text cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+END_MARKS = (".", "?", "!")
+
+
+def capitalize_first(text: str) -> str:
+    """Upper-case the first letter, skipping leading punctuation such as ``¿`` (not digits)."""
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1 :]
+        if ch.isdigit():
+            break
+    return text
+
+
+@dataclass(frozen=True)
+class GrammarSpec:
+    """Word lists and templates of one language.
+
+    ``topical`` maps a category to extra words per topic; a topic's draws for that category
+    come half from the general list and half from the topic's words.
+    """
+
+    categories: Mapping[str, Sequence[str]]
+    templates: Mapping[str, Sequence[str]]
+    topical: Mapping[str, Mapping[str, Sequence[str]]]
+
+
+class CompiledGrammar:
+    """One template kind of one language and topic, ready for batched generation."""
+
+    def __init__(self, spec: GrammarSpec, kind: str, topic: str | None) -> None:
+        names: dict[str, int] = {}
+        arrays: list[np.ndarray] = []
+
+        def category(token: str) -> int:
+            if token not in names:
+                words = spec.categories.get(token)
+                if words is None:
+                    words = [token.replace("_", " ")]
+                elif topic is not None and token in spec.topical:
+                    extra = list(spec.topical[token][topic])
+                    words = list(words) + extra * max(1, len(words) // max(1, len(extra)))
+                names[token] = len(arrays)
+                arrays.append(np.array(list(words), dtype=object))
+            return names[token]
+
+        codes: list[int] = []
+        commas: list[bool] = []
+        lengths: list[int] = []
+        ends: list[str] = []
+        for template in spec.templates[kind]:
+            tokens = template.split()
+            ends.append(tokens.pop() if tokens[-1] in END_MARKS else "")
+            codes += [category(t.rstrip(",")) for t in tokens]
+            commas += [t.endswith(",") and len(t) > 1 for t in tokens]
+            lengths.append(len(tokens))
+        # Every category's words in one array, so one fancy index fills a whole batch.
+        sizes = np.array([len(a) for a in arrays], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        self._words = np.concatenate(arrays)
+        self._capitalized = np.array([capitalize_first(w) for w in self._words], dtype=object)
+        self._codes = np.array(codes, dtype=np.int64)
+        self._commas = np.array(commas, dtype=bool)
+        self._lengths = np.array(lengths, dtype=np.int64)
+        self._template_starts = np.concatenate([[0], np.cumsum(self._lengths)[:-1]])
+        self._ends = np.array([end + "\0" for end in ends], dtype=object)
+        self._sizes = sizes[self._codes]
+        self._offsets = offsets[self._codes]
+        self.mean_words = float(self._lengths.mean())
+
+    def generate(self, n: int, rng: np.random.Generator) -> list[str]:
+        """``n`` sentences drawn uniformly over templates."""
+        choice = rng.integers(len(self._lengths), size=n)
+        lengths = self._lengths[choice]
+        stops = np.cumsum(lengths)
+        starts = stops - lengths
+        slots = np.repeat(self._template_starts[choice] - starts, lengths)
+        slots += np.arange(slots.size)
+        index = self._offsets[slots] + (rng.random(slots.size) * self._sizes[slots]).astype(np.int64)
+        words = self._words[index]
+        words[starts] = self._capitalized[index[starts]]
+        comma_at = np.flatnonzero(self._commas[slots])
+        words[comma_at] = words[comma_at] + ","
+        last = stops - 1
+        words[last] = words[last] + self._ends[choice]
+        # Each sentence's last word carries a NUL marker: one join and one split beat n joins.
+        return " ".join(words.tolist())[:-1].split("\0 ")
+
+
+class SentencePool:
+    """Per (language, kind, topic) buffers refilled in batches, so callers take a few at a time."""
+
+    def __init__(self, specs: Mapping[str, GrammarSpec], rng: np.random.Generator, batch: int = 2048):
+        self._specs = specs
+        self._rng = rng
+        self._batch = batch
+        self._compiled: dict[tuple[str, str, str | None], CompiledGrammar] = {}
+        self._buffers: dict[tuple[str, str, str | None], list[str]] = {}
+
+    def grammar(self, lang: str, kind: str, topic: str | None = None) -> CompiledGrammar:
+        key = (lang, kind, topic)
+        if key not in self._compiled:
+            self._compiled[key] = CompiledGrammar(self._specs[lang], kind, topic)
+        return self._compiled[key]
+
+    def take(self, lang: str, kind: str, topic: str | None, n: int) -> list[str]:
+        """The next ``n`` sentences of that stream."""
+        key = (lang, kind, topic)
+        buffer = self._buffers.get(key, [])  # reversed: the next sentence is last
+        if len(buffer) < n:
+            fresh = self.grammar(lang, kind, topic).generate(max(self._batch, n), self._rng)
+            buffer = fresh[::-1] + buffer
+            self._buffers[key] = buffer
+        cut = len(buffer) - n
+        out = buffer[cut:][::-1]
+        del buffer[cut:]
+        return out
+
+    def one(self, lang: str, kind: str, topic: str | None = None) -> str:
+        return self.take(lang, kind, topic, 1)[0]
