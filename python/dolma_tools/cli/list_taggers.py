@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from dolma_tools.cli.common import reports_errors
-from dolma_tools.taggers.registry import available_taggers
+from dolma_tools.errors import ConfigError
+from dolma_tools.taggers.registry import get_tagger_class, tagger_names
 
 
 @click.command("list")
@@ -19,8 +20,13 @@ def list_taggers(tagger_modules: tuple[str, ...]) -> None:
       dolma-tools list
       dolma-tools list --tagger-modules my_taggers.py
     """
-    registry = available_taggers(tagger_modules)
-    width = max(map(len, registry), default=0)
-    for name, cls in registry.items():
+    names = tagger_names(tagger_modules)
+    width = max(map(len, names), default=0)
+    for name in names:
+        try:
+            cls = get_tagger_class(name, tagger_modules)
+        except ConfigError as error:  # one broken plugin must not hide the others
+            click.echo(f"{name.ljust(width)}  (failed to load: {error})")
+            continue
         summary = (cls.description or (cls.__doc__ or "").strip()).splitlines()
         click.echo(f"{name.ljust(width)}  {summary[0] if summary else ''}")

@@ -1,7 +1,8 @@
 """Finding taggers by name.
 
 Built-in taggers and plugins take the same road: the ``dolma_tools.taggers`` entry-point group,
-loaded here and nowhere else. Scripts and notebooks can add modules (by import name or file path)
+read here and nowhere else. Entry points are resolved by name and imported only when a config
+uses them, so a broken or heavy plugin costs nothing to runs that do not name it. Scripts and notebooks can add modules (by import name or file path)
 whose `Tagger` subclasses are registered too. Two taggers claiming one name is an error that names
 both, never a silent override.
 """
@@ -59,50 +60,73 @@ def _taggers_in(module: ModuleType) -> list[type[Tagger]]:
     ]
 
 
-def _add(registry: dict[str, type[Tagger]], cls: type[Tagger]) -> None:
-    existing = registry.get(cls.name)
-    if existing is not None and existing is not cls:
-        raise ConfigError(
-            f"two taggers are named {cls.name!r}: {_origin(existing)} and {_origin(cls)}; "
-            "rename one (names are versioned, e.g. 'my_tagger_v2')"
-        )
-    registry[cls.name] = cls
+def _check_tagger(cls: object, origin: str, expected_name: str | None = None) -> type[Tagger]:
+    if not (inspect.isclass(cls) and issubclass(cls, Tagger)):
+        raise ConfigError(f"{origin} is not a Tagger subclass")
+    if expected_name is not None and cls.name != expected_name:
+        raise ConfigError(f"entry point {expected_name!r} ({origin}) is a tagger named {cls.name!r}; they must match")
+    return cls
 
 
 @functools.cache
-def _entry_point_taggers() -> tuple[type[Tagger], ...]:
-    found = []
+def _entry_points() -> dict[str, importlib.metadata.EntryPoint]:
+    """Entry points by tagger name, not loaded: a plugin is imported only when it is used."""
+    found: dict[str, importlib.metadata.EntryPoint] = {}
     for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            cls = entry_point.load()
-        except Exception as exc:
-            raise ConfigError(f"tagger plugin {entry_point.value!r} failed to load: {exc}") from exc
-        if not (inspect.isclass(cls) and issubclass(cls, Tagger)):
-            raise ConfigError(f"entry point {entry_point.name!r} ({entry_point.value}) is not a Tagger subclass")
-        if cls.name != entry_point.name:
+        other = found.get(entry_point.name)
+        if other is not None and other.value != entry_point.value:
             raise ConfigError(
-                f"entry point {entry_point.name!r} points to a tagger named {cls.name!r}; they must match"
+                f"two taggers are named {entry_point.name!r}: {other.value} and {entry_point.value}; "
+                "uninstall or rename one (names are versioned, e.g. 'my_tagger_v2')"
             )
-        found.append(cls)
-    return tuple(found)
+        found[entry_point.name] = entry_point
+    return found
+
+
+def _load_entry_point(name: str) -> type[Tagger]:
+    entry_point = _entry_points()[name]
+    try:
+        cls = entry_point.load()
+    except Exception as exc:
+        raise ConfigError(f"tagger {name!r} ({entry_point.value}) failed to load: {exc}") from exc
+    return _check_tagger(cls, entry_point.value, name)
+
+
+def _module_taggers(modules: Iterable[str]) -> dict[str, type[Tagger]]:
+    """Taggers defined in user modules; a name already taken by a plugin or another module is an error."""
+    found: dict[str, type[Tagger]] = {}
+    for spec in modules:
+        for cls in _taggers_in(import_tagger_module(spec)):
+            taken = _entry_points().get(cls.name)
+            previous = found.get(cls.name)
+            if taken is not None or (previous is not None and previous is not cls):
+                first = taken.value if taken is not None else _origin(previous)
+                raise ConfigError(
+                    f"two taggers are named {cls.name!r}: {first} and {_origin(cls)}; "
+                    "rename one (names are versioned, e.g. 'my_tagger_v2')"
+                )
+            found[cls.name] = cls
+    return found
+
+
+def tagger_names(modules: Iterable[str] = ()) -> list[str]:
+    """Every registered tagger name, without importing any plugin."""
+    return sorted({*_entry_points(), *_module_taggers(modules)})
 
 
 def available_taggers(modules: Iterable[str] = ()) -> dict[str, type[Tagger]]:
-    """Every tagger by name: entry points first, then the given modules."""
-    registry: dict[str, type[Tagger]] = {}
-    for cls in _entry_point_taggers():
-        _add(registry, cls)
-    for spec in modules:
-        for cls in _taggers_in(import_tagger_module(spec)):
-            _add(registry, cls)
-    return dict(sorted(registry.items()))
+    """Every tagger by name, loaded (imports every plugin: for listing, not for running)."""
+    user = _module_taggers(modules)
+    return {name: user[name] if name in user else _load_entry_point(name) for name in tagger_names(modules)}
 
 
 def get_tagger_class(name: str, modules: Iterable[str] = ()) -> type[Tagger]:
     """The tagger registered as ``name``, or a `ConfigError` listing the closest names."""
-    registry = available_taggers(modules)
-    if name in registry:
-        return registry[name]
-    close = difflib.get_close_matches(name, list(registry), n=3)
+    user = _module_taggers(modules)
+    if name in user:
+        return user[name]
+    if name in _entry_points():
+        return _load_entry_point(name)
+    close = difflib.get_close_matches(name, tagger_names(modules), n=3)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     raise ConfigError(f"unknown tagger {name!r}{hint} (`dolma-tools list` shows them all)")
