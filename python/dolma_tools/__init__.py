@@ -9,6 +9,7 @@ df = dt.read_documents("sample/documents").to_pandas()
 """
 
 from dolma_tools._core import __version__
+import dolma_tools.dedupe  # noqa: F401  (loaded first, so the dedupe() function below is not shadowed by it)
 from dolma_tools.api import DocumentStream, dedupe, read_documents, run, tag
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import ConfigError, DolmaToolsError, InputError, StageError

@@ -13,10 +13,8 @@ Attribute keys (``<name>`` is the config's ``name``, default ``dedupe``):
   ``<name>__decontamination__overlap`` (spans of the matching text).
 
 Every enabled key is present on every line (an empty list when nothing is flagged). How the kept
-copy is chosen and how reruns stay safe is described in `dolma_tools.dedupe.stage`.
+copy is chosen and how reruns stay safe is described in `dolma_tools.dedupe.stage`; the config
+is `dolma_tools.dedupe.config.DedupeConfig`. This package imports nothing on purpose: the
+top-level package loads it before binding the ``dolma_tools.dedupe`` *function*, which a later
+submodule import must not overwrite.
 """
-
-from dolma_tools.dedupe.config import DedupeConfig
-from dolma_tools.dedupe.stage import run
-
-__all__ = ["DedupeConfig", "run"]
