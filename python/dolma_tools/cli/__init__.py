@@ -11,6 +11,7 @@ from dolma_tools.cli.list_taggers import list_taggers
 from dolma_tools.cli.run import run
 from dolma_tools.cli.sample import sample
 from dolma_tools.cli.tag import tag
+from dolma_tools.cli.train_fasttext import train_fasttext
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,5 +26,5 @@ def main() -> None:
     """
 
 
-for command in (tag, dedupe, list_taggers, run, config, sample):
+for command in (tag, dedupe, list_taggers, run, config, sample, train_fasttext):
     main.add_command(command)

@@ -1,0 +1,66 @@
+"""``dolma-tools train-fasttext``: the training half of the fastText classifier taggers.
+
+The logic lives in the ``dolma-tools-taggers`` distribution, beside the taggers that load the
+model, so that both normalise text with one function; this command imports it on use and says
+how to install it when it is missing.
+"""
+
+from __future__ import annotations
+
+import click
+
+from dolma_tools.cli.common import reports_errors
+from dolma_tools.errors import ConfigError
+
+INSTALL_HINT = "train-fasttext needs the taggers distribution: pip install ./taggers (or pip install dolma-tools-taggers)"
+
+
+@click.command("train-fasttext")
+@click.option("--labeled", type=click.Path(dir_okay=False), help="JSONL with a text and a label field per line.")
+@click.option("--positive", multiple=True, help="Document files/folders/globs of the positive class (repeatable).")
+@click.option("--negative", multiple=True, help="Document files/folders/globs of the negative class (repeatable).")
+@click.option("--positive-label", default="hq", show_default=True, help="Label name for --positive documents.")
+@click.option("--negative-label", default="lq", show_default=True, help="Label name for --negative documents.")
+@click.option("--text-field", default="text", show_default=True, help="Text field of --labeled lines.")
+@click.option("--label-field", default="label", show_default=True, help="Label field of --labeled lines.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Model file to write (.bin).")
+@click.option("--validation-fraction", default=0.1, show_default=True, help="Share of examples held out for metrics.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the split and of training (one thread).")
+@click.option("--epoch", default=5, show_default=True)
+@click.option("--lr", default=0.1, show_default=True)
+@click.option("--word-ngrams", default=2, show_default=True)
+@click.option("--dim", default=100, show_default=True)
+@click.option("--min-count", default=1, show_default=True)
+@click.option("--quantize", is_flag=True, help="Write a quantized model (smaller; needs >= 256 training rows).")
+@reports_errors
+def train_fasttext(
+    labeled: str | None, positive: tuple[str, ...], negative: tuple[str, ...], positive_label: str,
+    negative_label: str, text_field: str, label_field: str, output: str, validation_fraction: float,
+    seed: int, epoch: int, lr: float, word_ngrams: int, dim: int, min_count: int, quantize: bool,
+) -> None:
+    """Train a fastText classifier; print precision, recall and F1 on a held-out split.
+
+    The model loads directly in fasttext_classifier_v1, dclm_quality_v1 and jigsaw_toxicity_v1.
+
+    \b
+    Examples:
+      dolma-tools train-fasttext --labeled labels.jsonl -o quality.bin
+      dolma-tools train-fasttext --positive 'ref/documents/*.gz' --negative 'web/documents/*.gz' -o quality.bin
+    """
+    try:
+        from dolma_tools_taggers.training import read_documents, read_labeled_jsonl, train_classifier
+    except ImportError:
+        raise ConfigError(INSTALL_HINT) from None
+    if bool(labeled) == bool(positive or negative):
+        raise click.UsageError("give either --labeled FILE or both --positive and --negative")
+    if labeled:
+        examples = read_labeled_jsonl(labeled, text_field, label_field)
+    else:
+        if not (positive and negative):
+            raise click.UsageError("--positive and --negative go together")
+        examples = read_documents(positive, positive_label) + read_documents(negative, negative_label)
+    report = train_classifier(
+        examples, output, validation_fraction=validation_fraction, seed=seed, epoch=epoch, lr=lr,
+        word_ngrams=word_ngrams, dim=dim, min_count=min_count, quantize=quantize,
+    )
+    click.echo(report.format())
