@@ -1,0 +1,163 @@
+"""Type stubs of ``dolma_tools._core``, the Rust deduplication core (hand-written)."""
+
+from collections.abc import Sequence
+from os import PathLike
+from typing import Literal, final
+
+import numpy as np
+from numpy.typing import NDArray
+
+__version__: str
+
+def hash64(data: str | bytes, seed: int = 0) -> int:
+    """XXH3-64 of a str (as UTF-8) or bytes, with an optional seed."""
+
+def hash64_batch(items: Sequence[str | bytes], seed: int = 0) -> NDArray[np.uint64]:
+    """XXH3-64 of each item, as a uint64 array."""
+
+def set_num_threads(n: int | None) -> None:
+    """Set the number of threads of the batch calls (None: RAYON_NUM_THREADS or the core count)."""
+
+def get_num_threads() -> int:
+    """The number of threads the batch calls use."""
+
+@final
+class BloomSizing:
+    """The shape of a Bloom filter, computed without allocating it."""
+
+    @property
+    def num_bits(self) -> int: ...
+    @property
+    def num_bytes(self) -> int: ...
+    @property
+    def num_hashes(self) -> int: ...
+    @property
+    def expected_items(self) -> int: ...
+    @property
+    def expected_fp_rate(self) -> float: ...
+
+@final
+class BloomFilter:
+    """A concurrent Bloom filter of str/bytes keys (hashed with ``hash64(key, seed)``)."""
+
+    def __new__(
+        cls,
+        expected_items: int,
+        fp_rate: float | None = None,
+        *,
+        size_bytes: int | None = None,
+        seed: int = 0,
+    ) -> BloomFilter: ...
+    @staticmethod
+    def sizing(
+        expected_items: int, fp_rate: float | None = None, *, size_bytes: int | None = None
+    ) -> BloomSizing: ...
+    @staticmethod
+    def load(
+        path: str | PathLike[str],
+        expected_items: int | None = None,
+        fp_rate: float | None = None,
+        *,
+        size_bytes: int | None = None,
+        seed: int | None = None,
+        mmap: bool = False,
+    ) -> BloomFilter: ...
+    def save(self, path: str | PathLike[str]) -> None: ...
+    @property
+    def num_bits(self) -> int: ...
+    @property
+    def num_hashes(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def read_only(self) -> bool: ...
+    def add(self, key: str | bytes) -> None: ...
+    def insert_if_absent(self, key: str | bytes) -> bool: ...
+    def __contains__(self, key: str | bytes) -> bool: ...
+    def __len__(self) -> int: ...
+    def add_many(self, keys: Sequence[str | bytes]) -> None: ...
+    def contains_many(self, keys: Sequence[str | bytes]) -> NDArray[np.bool_]: ...
+    def insert_if_absent_many(self, keys: Sequence[str | bytes]) -> NDArray[np.bool_]: ...
+    def add_hashes(self, hashes: NDArray[np.uint64]) -> None: ...
+    def contains_hashes(self, hashes: NDArray[np.uint64]) -> NDArray[np.bool_]: ...
+    def insert_if_absent_hashes(self, hashes: NDArray[np.uint64]) -> NDArray[np.bool_]: ...
+    def estimated_len(self) -> float: ...
+    def estimated_fp_rate(self) -> float: ...
+    def union(self, other: BloomFilter) -> BloomFilter: ...
+    def union_update(self, other: BloomFilter) -> None: ...
+    def __or__(self, other: BloomFilter) -> BloomFilter: ...
+
+@final
+class MinHasher:
+    """Computes MinHash signatures (uint32) of texts, entirely in Rust."""
+
+    def __new__(
+        cls,
+        num_perm: int = 128,
+        *,
+        seed: int = 1,
+        ngram: int = 5,
+        mode: Literal["word", "char"] = "word",
+        lowercase: bool = True,
+        remove_punctuation: bool = True,
+        collapse_whitespace: bool = True,
+    ) -> MinHasher: ...
+    @property
+    def num_perm(self) -> int: ...
+    @property
+    def seed(self) -> int: ...
+    @property
+    def ngram(self) -> int: ...
+    @property
+    def mode(self) -> Literal["word", "char"]: ...
+    def signatures(self, docs: Sequence[str]) -> NDArray[np.uint32]: ...
+    def signature(self, text: str) -> NDArray[np.uint32]: ...
+    def signature_from_hashes(self, hashes: NDArray[np.uint64]) -> NDArray[np.uint32]: ...
+    def shingles(self, text: str) -> list[str]: ...
+    def shingle_hashes(self, text: str) -> NDArray[np.uint64]: ...
+
+def jaccard(a: NDArray[np.uint32], b: NDArray[np.uint32]) -> float:
+    """Estimated Jaccard similarity of two signatures: the fraction of equal slots."""
+
+def optimal_bands(
+    threshold: float, num_perm: int, *, fp_weight: float = 0.5, fn_weight: float = 0.5
+) -> tuple[int, int]:
+    """The (bands, rows) minimising weighted false-positive and false-negative areas."""
+
+def lsh_clusters(
+    signatures: NDArray[np.uint32],
+    *,
+    threshold: float = 0.8,
+    bands: int | None = None,
+    rows: int | None = None,
+    verify: bool = False,
+    fp_weight: float = 0.5,
+    fn_weight: float = 0.5,
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """Cluster a (documents, num_perm) signature array: (cluster_id, similarity)."""
+
+@final
+class LshIndex:
+    """An LSH index filled in batches of signatures, then clustered."""
+
+    def __new__(
+        cls,
+        num_perm: int,
+        *,
+        threshold: float = 0.8,
+        bands: int | None = None,
+        rows: int | None = None,
+        fp_weight: float = 0.5,
+        fn_weight: float = 0.5,
+    ) -> LshIndex: ...
+    @property
+    def num_perm(self) -> int: ...
+    @property
+    def threshold(self) -> float: ...
+    @property
+    def bands(self) -> int: ...
+    @property
+    def rows(self) -> int: ...
+    def __len__(self) -> int: ...
+    def add(self, signatures: NDArray[np.uint32], start_index: int | None = None) -> int: ...
+    def clusters(self, *, verify: bool = False) -> tuple[NDArray[np.int64], NDArray[np.float32]]: ...
