@@ -10,7 +10,8 @@ df = dt.read_documents("sample/documents").to_pandas()
 
 from dolma_tools._core import __version__
 import dolma_tools.dedupe  # noqa: F401  (loaded first, so the dedupe() function below is not shadowed by it)
-from dolma_tools.api import DocumentStream, dedupe, read_documents, run, tag
+import dolma_tools.mix  # noqa: F401  (same reason: the mix() function below wins over the subpackage)
+from dolma_tools.api import DocumentStream, dedupe, mix, read_documents, run, tag
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import ConfigError, DolmaToolsError, InputError, StageError
 from dolma_tools.executor import RunSummary
@@ -29,6 +30,7 @@ __all__ = [
     "__version__",
     "dedupe",
     "document_span",
+    "mix",
     "read_documents",
     "run",
     "tag",

@@ -67,6 +67,12 @@ def dedupe(documents: str | Sequence[str], *, quiet: bool = True, **options: Any
     return _run_stage("dedupe", {"documents": documents, **options}, quiet)
 
 
+def mix(streams: Sequence[dict[str, Any]], output: dict[str, Any], *, quiet: bool = True, **options: Any) -> RunSummary:
+    """Mix streams into documents and/or token shards (same keys as ``dolma-tools mix``, e.g.
+    ``output={"tokens": {"path": ..., "tokenizer": ..., "eos": "<|endoftext|>"}}``)."""
+    return _run_stage("mix", {"streams": list(streams), "output": output, **options}, quiet)
+
+
 def run(pipeline: str | Path, *, quiet: bool = True, **overrides: Any) -> list[RunSummary]:
     """Run a YAML pipeline; overrides use dotted keys given as ``**{"stages.0.tag.workers": 2}``."""
     from dolma_tools.pipeline import run_pipeline

@@ -8,6 +8,7 @@ from dolma_tools._core import __version__
 from dolma_tools.cli.config import config
 from dolma_tools.cli.dedupe import dedupe
 from dolma_tools.cli.list_taggers import list_taggers
+from dolma_tools.cli.mix import mix
 from dolma_tools.cli.run import run
 from dolma_tools.cli.sample import sample
 from dolma_tools.cli.tag import tag
@@ -26,5 +27,5 @@ def main() -> None:
     """
 
 
-for command in (tag, dedupe, list_taggers, run, config, sample, train_fasttext):
+for command in (tag, dedupe, mix, list_taggers, run, config, sample, train_fasttext):
     main.add_command(command)

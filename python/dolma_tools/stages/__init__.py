@@ -14,6 +14,7 @@ from dolma_tools.errors import ConfigError
 STAGES: dict[str, tuple[str, str]] = {
     "tag": ("dolma_tools.stages.tag", "TagConfig"),
     "dedupe": ("dolma_tools.dedupe.stage", "DedupeConfig"),
+    "mix": ("dolma_tools.mix.stage", "MixConfig"),
 }
 
 
