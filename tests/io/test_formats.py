@@ -40,6 +40,7 @@ def test_gzip_output_is_reproducible(tmp_path: Path) -> None:
         ("s3://bucket/v1/documents/a.json.zst", "s3://bucket/v1/attributes/exp/a.json.zst"),
         ("documents/a.jsonl", "attributes/exp/a.jsonl"),
         ("/x/documents/y/documents/z.jsonl", "/x/documents/y/attributes/exp/z.jsonl"),
+        ("/data/documents/a.parquet", "/data/attributes/exp/a.jsonl.gz"),
     ],
 )
 def test_sidecar_path_replaces_the_last_documents_folder(documents: str, expected: str) -> None:

@@ -179,3 +179,22 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     assert len(names) == 8
     match, mismatch, errors = filecmp.cmpfiles(out_dir, roots[1] / "attributes" / "exp", names, shallow=False)
     assert (mismatch, errors) == ([], [])
+
+
+def test_parquet_documents_get_jsonl_sidecars(tmp_path: Path) -> None:
+    from dolma_tools.documents import Document
+    from dolma_tools.io import write_parquet_documents
+
+    docs = [Document(id=str(i), text="\u00e9t\u00e9 " * i) for i in range(1, 6)]
+    write_parquet_documents(str(tmp_path / "documents" / "a.parquet"), docs)
+    dt.tag(str(tmp_path / "documents"), "exp", ["word_count_v1"], workers=1)
+    records = read_gz_lines(tmp_path / "attributes" / "exp" / "a.jsonl.gz")
+    assert [r["attributes"]["exp__word_count_v1__words"][0][2] for r in records] == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+def test_read_documents_converts_to_arrow_and_pandas(corpus: Path) -> None:
+    stream = dt.read_documents(str(corpus / "documents"))
+    table = stream.to_arrow()
+    assert table.num_rows == 1000 and table.column("id")[0].as_py() == "0-0"
+    pandas = pytest.importorskip("pandas")
+    assert isinstance(stream.to_pandas(), pandas.DataFrame)

@@ -1,7 +1,8 @@
 """Finding input files and naming the files derived from them.
 
 The sidecar rule is DESIGN.md's: the attributes of ``<root>/documents/<rest>`` live at
-``<root>/attributes/<name>/<rest>``, same file name and compression, same line order.
+``<root>/attributes/<name>/<rest>``, same file name and compression, same line order (row order
+for Parquet, whose sidecar is JSONL: ``x.parquet`` → ``x.jsonl.gz``).
 """
 
 from __future__ import annotations
@@ -97,8 +98,13 @@ def split_documents_path(path: str) -> tuple[str, str]:
 
 
 def attributes_path(document_path: str, name: str) -> str:
-    """Where the attributes named ``name`` of ``document_path`` live."""
+    """Where the attributes named ``name`` of ``document_path`` live.
+
+    Sidecars are always JSONL, so the sidecar of ``x.parquet`` is ``x.jsonl.gz``.
+    """
     root, rest = split_documents_path(document_path)
+    if rest.endswith(".parquet"):
+        rest = rest[: -len(".parquet")] + ".jsonl.gz"
     return f"{root}/attributes/{name}/{rest}" if root else f"attributes/{name}/{rest}"
 
 
