@@ -7,10 +7,10 @@ import json
 import re
 from typing import Any, Literal
 
-from pydantic import ByteSize, Field, field_validator, model_validator
+from pydantic import ByteSize, Field, ValidationInfo, field_validator, model_validator
 
 from dolma_tools.config.models import ExecutionConfig, StrictModel, StrList
-from dolma_tools.mix.filters import Filter, MissingRule, resolve_attribute
+from dolma_tools.mix.filters import Filter, MissingRule
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
@@ -72,17 +72,22 @@ class StreamConfig(StrictModel):
             raise ValueError("use letters, digits, '_', '-' or '.' (it names output files)")
         return value
 
-    @model_validator(mode="after")
-    def _parse_rules(self) -> StreamConfig:
-        if self.filter is not None:
-            Filter(self.filter, self.attributes)
-        for rule in self.spans:
-            if not self.attributes:
+    @field_validator("filter")
+    @classmethod
+    def _parse_filter(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            Filter(value, info.data.get("attributes", []))
+        return value
+
+    @field_validator("spans")
+    @classmethod
+    def _check_spans(cls, rules: list[SpanRuleConfig], info: ValidationInfo) -> list[SpanRuleConfig]:
+        for rule in rules:
+            if not info.data.get("attributes"):
                 raise ValueError(f"span rule on {rule.attribute!r}, but the stream lists no attribute runs")
-            resolve_attribute(rule.attribute, self.attributes)
             if rule.min_score is not None and rule.max_score is not None and rule.min_score > rule.max_score:
                 raise ValueError(f"span rule on {rule.attribute!r}: min_score > max_score")
-        return self
+        return rules
 
 
 class DocumentsOutput(StrictModel):

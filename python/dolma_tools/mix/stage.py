@@ -43,6 +43,8 @@ from dolma_tools.mix.tokenize import TokenizerInfo, tokenizer_info
 
 _CODECS = {"jsonl": "none", "jsonl.gz": "gz", "jsonl.zst": "zst", "parquet": "zst"}
 MANIFEST_FORMAT = "dolma-tools-tokens/1"
+_STABLE_SUMMARY = ("stage", "files_total", "documents", "skipped", "counts", "output")
+"""Summary fields that the manifests keep: not timings, so reruns give the same bytes."""
 
 
 def check(config: MixConfig) -> TokenizerInfo | None:
@@ -205,8 +207,7 @@ def run(config: MixConfig, *, quiet: bool = False) -> RunSummary:
     started = time.monotonic()
     done = _finished(config)
     if done is not None:
-        done.update(files_processed=0, files_already_done=done["files_total"], seconds=0.0)
-        return RunSummary(**done)
+        return RunSummary(**done, files_processed=0, files_already_done=done["files_total"], seconds=0.0)
     tasks = plan(config)
     info = check(config)
     first = run_tasks("mix", tasks, config, quiet=quiet)
@@ -231,8 +232,9 @@ def run(config: MixConfig, *, quiet: bool = False) -> RunSummary:
         seconds=round(time.monotonic() - started, 3),
         output=_manifest_paths(config)[-1],
     )
-    base = {"config": config.model_dump(mode="json"), "config_sha256": config.fingerprint(), "seed": config.seed,
-            "mixture": mixture, "summary": summary.to_dict()}
+    outcome = {k: v for k, v in summary.to_dict().items() if k in _STABLE_SUMMARY}
+    base = {"config": config.model_dump(mode="json", exclude={"workers", "executor", "overwrite"}),
+            "config_sha256": config.fingerprint(), "seed": config.seed, "mixture": mixture, "summary": outcome}
     if config.output.documents is not None:
         out = config.output.documents
         shards = [{"path": os.path.basename(t.output), "bytes": os.path.getsize(t.output)} for t in document_tasks]
