@@ -92,6 +92,8 @@ _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, as
             ast.Gt: operator.gt, ast.GtE: operator.ge}
 _ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 _NUM, _STR, _ANY = "number", "string", "any"
+_OPERATOR_NAMES = {ast.RShift: ">>", ast.LShift: "<<", ast.Pow: "**", ast.Mod: "%", ast.FloorDiv: "//",
+                   ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.MatMult: "@"}
 
 
 def _error(text: str, node: ast.AST | None, message: str) -> ConfigError:
@@ -204,6 +206,8 @@ class Filter:
             self._expect_number(node.right, right_kind)
             op = _divide if isinstance(node.op, ast.Div) else _ARITHMETIC[type(node.op)]
             return (lambda ctx: _arith(op, left(ctx), right(ctx))), _NUM
+        if isinstance(node, ast.BinOp):
+            raise _error(self._text, self._operator_at(node.left), f"operator {_OPERATOR_NAMES.get(type(node.op), '?')!r} is not allowed")
         if isinstance(node, ast.Compare):
             return self._compile_compare(node), "bool"
         if isinstance(node, ast.Constant) and type(node.value) in (int, float, str, bool):
@@ -228,7 +232,7 @@ class Filter:
                     raise _error(self._text, right_node, "compares a number with a string")
                 check = _compare(_COMPARE[type(op)])
             else:
-                raise _error(self._text, right_node, f"operator {type(op).__name__} is not allowed")
+                raise _error(self._text, self._operator_at(node.left), f"operator {type(op).__name__!r} is not allowed")
             steps.append((check, left, right))
             left, left_kind = right, right_kind
 
@@ -345,6 +349,13 @@ class Filter:
                 raise EvalError("missing_value", f"{name!r} has no value for this document (missing: fail)")
             return MISSING if self.missing == "false" else self.missing
         return value
+
+    def _operator_at(self, left: ast.AST) -> ast.AST:
+        """A stand-in node at the operator after ``left`` (ast gives operators no position)."""
+        column = getattr(left, "end_col_offset", 0) or 0
+        while column < len(self._text) and self._text[column] in " )":
+            column += 1
+        return ast.Constant(0, col_offset=column)
 
     def _expect_number(self, node: ast.AST, kind: str) -> None:
         if kind == _STR:
