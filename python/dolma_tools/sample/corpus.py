@@ -26,7 +26,8 @@ from dolma_tools.sample.draft import Draft, Span
 from dolma_tools.sample.english import ENGLISH
 from dolma_tools.sample.foreign import FOREIGN
 from dolma_tools.sample.grammar import SentencePool
-from dolma_tools.sample.plants import EDIT_RATES, jaccard_5gram, perturb, plant_decoys, plant_passage, plant_pii
+from dolma_tools.sample.plants import EDIT_RATES, jaccard, perturb, plant_decoys, plant_passage, plant_pii, shingles
+from dolma_tools.sample.rng import FastRandom
 from dolma_tools.sample.styles import LOW_QUALITY_REASONS, SOURCES, Composer
 from dolma_tools.sample.vocabulary import ADJECTIVES, GENERAL_NOUNS, TOPICS, TOWNS
 from dolma_tools.sample.writer import EXTENSIONS, atomic_output
@@ -58,7 +59,7 @@ class _Base:
     lang: str = "en"
     topic: str | None = None
     low_quality: str | None = None
-    pii: bool = False
+    pii: int | None = None  # ordinal among the documents that get PII
     decoys: bool = False
     eval_item: int | None = None
     copies: list[tuple[str, float]] = field(default_factory=list)
@@ -86,10 +87,10 @@ def generate_sample(
 
     out = Path(out_dir)
     items = benchmark_items(seed) if eval_set else []
-    plan = _plan(random.Random(f"plan-{seed}"), num_documents, len(items))
-    layout = _layout(random.Random(f"layout-{seed}"), plan, files_per_source)
+    plan = _plan(FastRandom(f"plan-{seed}"), num_documents, len(items))
+    layout = _layout(FastRandom(f"layout-{seed}"), plan, files_per_source)
     pool = SentencePool({"en": ENGLISH, **FOREIGN}, np.random.default_rng(seed))
-    builder = _Builder(plan, items, Composer(pool, random.Random(f"text-{seed}"), mean_words), seed)
+    builder = _Builder(plan, items, Composer(pool, FastRandom(f"text-{seed}"), mean_words), seed)
 
     files = []
     for source, chunks in layout.items():
@@ -150,15 +151,15 @@ def _plan(r: random.Random, n: int, eval_items: int) -> list[_Base]:
     for i in order + low:
         plan[i].topic = r.choice(TOPICS)
 
-    for i in r.sample(order, _counts(n, 0.06, 5)):
-        plan[i].pii = True
+    for k, i in enumerate(r.sample(order, _counts(n, 0.06, 5))):
+        plan[i].pii = k
     for i in r.sample(order, _counts(n, 0.04, 3)):
         plan[i].decoys = True
     if eval_items:
         for i in r.sample(order, _counts(n, 0.02, 3)):
             plan[i].eval_item = r.randrange(eval_items)
 
-    plain = [i for i in order if not (plan[i].pii or plan[i].decoys or plan[i].eval_item is not None)]
+    plain = [i for i in order if plan[i].pii is None and not plan[i].decoys and plan[i].eval_item is None]
     near = r.sample(plain, _counts(n, 0.05, len(EDIT_RATES)))
     cycle = 0
     for i in near:
@@ -200,12 +201,13 @@ class _Builder:
         self.plan = plan
         self.items = items
         self.composer = composer
-        self.r = random.Random(f"copies-{seed}")
+        self.r = FastRandom(f"copies-{seed}")
         self.encoder = msgspec.json.Encoder()
         self.added = f"2024-{seed % 12 + 1:02d}-{seed % 28 + 1:02d}T00:00:00.000Z"
         self.domains = {s: self._domains(s, max(3, len(plan) // 40)) for s in SOURCES}
         self.pending: dict[int, tuple[Draft, str, list[Placed], str, str]] = {}  # base -> draft, text, spans, id, url
         self.remaining: dict[int, int] = {}
+        self.original_shingles: dict[int, set[tuple[str, ...]]] = {}
         self.written = 0
         self.text_bytes = 0
         self.per_source: dict[str, int] = {}
@@ -218,7 +220,7 @@ class _Builder:
         self.low_quality: dict[str, str] = {}
 
     def _domains(self, source: str, count: int) -> list[str]:
-        r = random.Random(f"domains-{source}-{count}")
+        r = FastRandom(f"domains-{source}-{count}")
         make = {
             "web": lambda: f"www.{r.choice(ADJECTIVES)}{r.choice(GENERAL_NOUNS)}.{r.choice(('com', 'org', 'net', 'io', 'blog'))}",
             "news": lambda: f"{r.choice(TOWNS).lower()}{r.choice(('herald', 'gazette', 'times', 'courier', 'post', 'observer'))}.com",
@@ -273,11 +275,12 @@ class _Builder:
                 url = f"https://archive{copy}.{host}"
                 self.near.setdefault(original_id, []).append(
                     {"id": doc_id, "edit_rate": rate, "edits": edits,
-                     "jaccard_5gram": round(jaccard_5gram(original_text, text), 6)}
+                     "jaccard_5gram": round(jaccard(self._shingles(base, original_text), shingles(text)), 6)}
                 )
             self.remaining[base] -= 1
             if not self.remaining[base]:
                 del self.pending[base], self.remaining[base]
+                self.original_shingles.pop(base, None)
         self.languages[doc_id] = b.lang
         if b.low_quality:
             self.low_quality[doc_id] = b.low_quality
@@ -289,13 +292,19 @@ class _Builder:
             self.spans[span.kind].setdefault(doc_id, []).append(record)
         return text, url
 
+    def _shingles(self, base: int, text: str) -> set[tuple[str, ...]]:
+        """An original's 5-gram set, computed once for all of its near copies."""
+        if base not in self.original_shingles:
+            self.original_shingles[base] = shingles(text)
+        return self.original_shingles[base]
+
     def _compose(self, b: _Base) -> Draft:
         composer = self.composer
         if b.low_quality:
             return composer.low_quality(b.low_quality, b.topic)
         draft = composer.compose(b.source, b.lang, b.topic)
-        if b.pii:
-            plant_pii(draft, composer.rng)
+        if b.pii is not None:
+            plant_pii(draft, composer.rng, b.pii)
         if b.decoys:
             plant_decoys(draft, composer.rng)
         if b.eval_item is not None:

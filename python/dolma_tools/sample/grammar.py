@@ -41,47 +41,85 @@ class GrammarSpec:
     topical: Mapping[str, Mapping[str, Sequence[str]]]
 
 
-class CompiledGrammar:
-    """One template kind of one language and topic, ready for batched generation."""
+@dataclass(frozen=True)
+class Templates:
+    """The templates of one kind as flat arrays: ``codes`` index ``tokens`` slot by slot."""
 
-    def __init__(self, spec: GrammarSpec, kind: str, topic: str | None) -> None:
+    tokens: tuple[str, ...]
+    codes: np.ndarray
+    commas: np.ndarray
+    lengths: np.ndarray
+    ends: np.ndarray
+
+    @classmethod
+    def parse(cls, templates: Sequence[str]) -> Templates:
         names: dict[str, int] = {}
-        arrays: list[np.ndarray] = []
-
-        def category(token: str) -> int:
-            if token not in names:
-                words = spec.categories.get(token)
-                if words is None:
-                    words = [token.replace("_", " ")]
-                elif topic is not None and token in spec.topical:
-                    extra = list(spec.topical[token][topic])
-                    words = list(words) + extra * max(1, len(words) // max(1, len(extra)))
-                names[token] = len(arrays)
-                arrays.append(np.array(list(words), dtype=object))
-            return names[token]
-
         codes: list[int] = []
         commas: list[bool] = []
         lengths: list[int] = []
         ends: list[str] = []
-        for template in spec.templates[kind]:
+        for template in templates:
             tokens = template.split()
             ends.append(tokens.pop() if tokens[-1] in END_MARKS else "")
-            codes += [category(t.rstrip(",")) for t in tokens]
+            codes += [names.setdefault(t.rstrip(","), len(names)) for t in tokens]
             commas += [t.endswith(",") and len(t) > 1 for t in tokens]
             lengths.append(len(tokens))
+        return cls(
+            tokens=tuple(names),
+            codes=np.array(codes, dtype=np.int64),
+            commas=np.array(commas, dtype=bool),
+            lengths=np.array(lengths, dtype=np.int64),
+            ends=np.array([end + "\0" for end in ends], dtype=object),
+        )
+
+
+class Lexicon:
+    """A language's parsed templates and category word arrays (with capitalised twins),
+    built once and shared by every topic."""
+
+    def __init__(self, spec: GrammarSpec) -> None:
+        self.spec = spec
+        self._templates: dict[str, Templates] = {}
+        self._arrays: dict[tuple[str, str | None], tuple[np.ndarray, np.ndarray]] = {}
+
+    def templates(self, kind: str) -> Templates:
+        if kind not in self._templates:
+            self._templates[kind] = Templates.parse(self.spec.templates[kind])
+        return self._templates[kind]
+
+    def arrays(self, token: str, topic: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """(words, capitalised words) of a category, or of a literal token."""
+        topic = topic if token in self.spec.topical else None
+        key = (token, topic)
+        if key not in self._arrays:
+            words = self.spec.categories.get(token)
+            if words is None:
+                words = [token.replace("_", " ")]
+            elif topic is not None:
+                extra = list(self.spec.topical[token][topic])
+                words = list(words) + extra * max(1, len(words) // max(1, len(extra)))
+            plain = np.array(list(words), dtype=object)
+            self._arrays[key] = plain, np.array([capitalize_first(w) for w in words], dtype=object)
+        return self._arrays[key]
+
+
+class CompiledGrammar:
+    """One template kind of one language and topic, ready for batched generation."""
+
+    def __init__(self, lexicon: Lexicon, kind: str, topic: str | None) -> None:
+        templates = lexicon.templates(kind)
+        arrays = [lexicon.arrays(token, topic) for token in templates.tokens]
         # Every category's words in one array, so one fancy index fills a whole batch.
-        sizes = np.array([len(a) for a in arrays], dtype=np.int64)
+        sizes = np.array([len(plain) for plain, _ in arrays], dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        self._words = np.concatenate(arrays)
-        self._capitalized = np.array([capitalize_first(w) for w in self._words], dtype=object)
-        self._codes = np.array(codes, dtype=np.int64)
-        self._commas = np.array(commas, dtype=bool)
-        self._lengths = np.array(lengths, dtype=np.int64)
+        self._words = np.concatenate([plain for plain, _ in arrays])
+        self._capitalized = np.concatenate([capitalized for _, capitalized in arrays])
+        self._commas = templates.commas
+        self._lengths = templates.lengths
         self._template_starts = np.concatenate([[0], np.cumsum(self._lengths)[:-1]])
-        self._ends = np.array([end + "\0" for end in ends], dtype=object)
-        self._sizes = sizes[self._codes]
-        self._offsets = offsets[self._codes]
+        self._ends = templates.ends
+        self._sizes = sizes[templates.codes]
+        self._offsets = offsets[templates.codes]
         self.mean_words = float(self._lengths.mean())
 
     def generate(self, n: int, rng: np.random.Generator) -> list[str]:
@@ -107,7 +145,7 @@ class SentencePool:
     """Per (language, kind, topic) buffers refilled in batches, so callers take a few at a time."""
 
     def __init__(self, specs: Mapping[str, GrammarSpec], rng: np.random.Generator, batch: int = 2048):
-        self._specs = specs
+        self._lexicons = {lang: Lexicon(spec) for lang, spec in specs.items()}
         self._rng = rng
         self._batch = batch
         self._compiled: dict[tuple[str, str, str | None], CompiledGrammar] = {}
@@ -116,7 +154,7 @@ class SentencePool:
     def grammar(self, lang: str, kind: str, topic: str | None = None) -> CompiledGrammar:
         key = (lang, kind, topic)
         if key not in self._compiled:
-            self._compiled[key] = CompiledGrammar(self._specs[lang], kind, topic)
+            self._compiled[key] = CompiledGrammar(self._lexicons[lang], kind, topic)
         return self._compiled[key]
 
     def take(self, lang: str, kind: str, topic: str | None, n: int) -> list[str]:

@@ -7,6 +7,7 @@ ranges (RFC 5737, RFC 3849) and telephone ranges reserved for drama.
 
 from __future__ import annotations
 
+import math
 import random
 
 from dolma_tools.sample import vocabulary as v
@@ -107,9 +108,12 @@ def _plant(draft: Draft, r: random.Random, value: str, context: str, kind: str, 
     draft.mark(paragraph, start + sentence.index(value), value, kind, label)
 
 
-def plant_pii(draft: Draft, r: random.Random) -> None:
-    for _ in range(r.choice((1, 1, 2, 3))):
-        kind = r.choice(("email", "email", "phone", "phone", "ipv4", "ipv6"))
+def plant_pii(draft: Draft, r: random.Random, ordinal: int) -> None:
+    """One to three PII strings; the first one's type cycles with ``ordinal`` so that even a
+    small sample holds every type."""
+    kinds = [tuple(PII_MAKERS)[ordinal % len(PII_MAKERS)]]
+    kinds += r.choices(("email", "email", "phone", "phone", "ipv4", "ipv6"), k=r.choice((0, 0, 1, 2)))
+    for kind in kinds:
         _plant(draft, r, PII_MAKERS[kind](r), r.choice(PII_CONTEXTS[kind]), "pii", kind)
 
 
@@ -135,30 +139,44 @@ def plant_passage(draft: Draft, r: random.Random, eval_id: str, eval_text: str) 
         _plant(draft, r, passage, "{}", "contamination", eval_id)
 
 
+_FILLERS = v.GENERAL_NOUNS + v.ADJECTIVES + v.ADVERBS
+
+
 def perturb(draft: Draft, rate: float, r: random.Random) -> tuple[Draft, int]:
     """A copy whose non-boilerplate words are substituted, inserted or deleted at ``rate``.
 
     Returns the copy and the number of edits (at least one). Boilerplate paragraphs stay
-    intact, as mirrors of a page keep the site's chrome.
+    intact, as mirrors of a page keep the site's chrome. Edit positions are drawn as
+    geometric gaps, so the cost is per edit rather than per word.
     """
     edits = 0
+    gap = _gap(r, rate)
     paragraphs = list(draft.paragraphs)
     editable = [i for i in range(len(paragraphs)) if i not in draft.fixed]
     for i in editable:
-        lines = []
-        for line in paragraphs[i].split("\n"):
+        lines = paragraphs[i].split("\n")
+        for j, line in enumerate(lines):
+            count = line.count(" ") + 1
+            if gap >= count:
+                gap -= count
+                continue
+            tokens = line.split(" ")
             out: list[str] = []
-            for token in line.split(" "):
-                if r.random() >= rate:
-                    out.append(token)
-                    continue
-                edits += 1
-                op = r.randrange(3)
+            done = 0
+            while gap < len(tokens) - done:
+                at = done + gap
+                out += tokens[done:at]
+                op = int(r.random() * 3)
                 if op == 0:
-                    out.append(_replacement(token, r))
+                    out.append(_replacement(tokens[at], r))
                 elif op == 1:
-                    out += [token, r.choice(_FILLERS)]
-            lines.append(" ".join(out) if out else r.choice(v.ADVERBS))
+                    out += [tokens[at], r.choice(_FILLERS)]
+                edits += 1
+                done = at + 1
+                gap = _gap(r, rate)
+            out += tokens[done:]
+            gap -= len(tokens) - done
+            lines[j] = " ".join(out) if out else r.choice(v.ADVERBS)
         paragraphs[i] = "\n".join(lines)
     if edits == 0:
         i = r.choice(editable)
@@ -167,7 +185,9 @@ def perturb(draft: Draft, rate: float, r: random.Random) -> tuple[Draft, int]:
     return Draft(draft.title, paragraphs, set(draft.fixed), list(draft.body)), edits
 
 
-_FILLERS = v.GENERAL_NOUNS + v.ADJECTIVES + v.ADVERBS
+def _gap(r: random.Random, rate: float) -> int:
+    """Words to skip before the next edit: geometric, so each word is edited with ``rate``."""
+    return int(math.log(1.0 - r.random()) / math.log(1.0 - rate))
 
 
 def _replacement(token: str, r: random.Random) -> str:
@@ -178,11 +198,16 @@ def _replacement(token: str, r: random.Random) -> str:
 
 def jaccard_5gram(a: str, b: str) -> float:
     """Jaccard similarity of the sets of word 5-grams, words being ``str.split()`` tokens."""
-    grams_a, grams_b = _shingles(a), _shingles(b)
-    union = len(grams_a | grams_b)
-    return len(grams_a & grams_b) / union if union else 1.0
+    return jaccard(shingles(a), shingles(b))
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
+def jaccard(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
+    common = len(a & b)
+    union = len(a) + len(b) - common
+    return common / union if union else 1.0
+
+
+def shingles(text: str) -> set[tuple[str, ...]]:
+    """The set of word 5-grams of ``text``."""
     tokens = text.split()
-    return {tuple(tokens[i : i + 5]) for i in range(len(tokens) - 4)}
+    return set(zip(tokens, tokens[1:], tokens[2:], tokens[3:], tokens[4:]))

@@ -127,7 +127,7 @@ class Composer:
             lines = [r.choice((f"{self.username()} wrote:", f"Posted by {self.username()} · {r.randint(1, 30)} days ago"))]
             if previous and r.random() < 0.4:
                 quoted = r.choice(previous).split()
-                lines.append("> " + " ".join(quoted[: max(2, len(quoted) // 2)]) + " …")
+                lines.append("> " + " ".join(quoted[: max(3, len(quoted) - r.randint(1, 2))]) + " …")
             k = r.randint(1, 5)
             chat = self.pool.take("en", "chat", topic, k) + self.pool.take("en", "sentence", topic, r.randint(0, 3))
             for line in chat:
