@@ -4,13 +4,33 @@
 //! AVX2 and for the baseline target; the widest one the CPU supports is picked at run time.
 //! Every variant computes exactly the same values.
 
+/// Permutations processed together, their running minima kept in registers over all hashes.
+const BLOCK: usize = 16;
+
 /// `sig[j] = min(sig[j], (a[j]·h + b[j] mod 2^64) >> 32)` for every hash `h`.
 #[inline(always)]
 fn fold_portable(a: &[u64], b: &[u64], sig: &mut [u32], hashes: &[u64]) {
     let n = sig.len();
     let (a, b) = (&a[..n], &b[..n]);
+    let blocks = n / BLOCK * BLOCK;
+    for start in (0..blocks).step_by(BLOCK) {
+        let mut ab = [0u64; BLOCK];
+        let mut bb = [0u64; BLOCK];
+        ab.copy_from_slice(&a[start..start + BLOCK]);
+        bb.copy_from_slice(&b[start..start + BLOCK]);
+        let mut acc = [u32::MAX; BLOCK];
+        for &h in hashes {
+            for l in 0..BLOCK {
+                let v = (ab[l].wrapping_mul(h).wrapping_add(bb[l]) >> 32) as u32;
+                acc[l] = acc[l].min(v);
+            }
+        }
+        for l in 0..BLOCK {
+            sig[start + l] = sig[start + l].min(acc[l]);
+        }
+    }
     for &h in hashes {
-        for j in 0..n {
+        for j in blocks..n {
             let v = (a[j].wrapping_mul(h).wrapping_add(b[j]) >> 32) as u32;
             sig[j] = sig[j].min(v);
         }

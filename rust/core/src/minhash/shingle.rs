@@ -90,60 +90,89 @@ static ASCII_CLASS: [u8; 128] = {
     t
 };
 
-/// Normalise `text` into `out` (cleared first). ASCII takes a table-driven fast path.
+/// Normalise `text` into `out` (cleared first).
+///
+/// ASCII bytes take a branch-free path (whether a byte is kept is computed, not branched on:
+/// word lengths are random, so branches on spaces would mispredict once a word).
 pub fn normalize(text: &str, cfg: &ShingleConfig, out: &mut String) {
-    out.clear();
-    out.reserve(text.len());
     let single_spaces = cfg.collapse_whitespace || cfg.mode == ShingleMode::Word;
-    // SAFETY: only ASCII bytes and complete UTF-8 encodings of chars are pushed, so `out` stays
-    // valid UTF-8.
+    // Per-byte output and drop flag for ASCII under this configuration.
+    let mut map = [0u8; 128];
+    let mut drop_always = [false; 128];
+    for (i, m) in map.iter_mut().enumerate() {
+        let c = i as u8;
+        let class = ASCII_CLASS[i];
+        *m = if class & SPACE != 0 && single_spaces {
+            b' '
+        } else if cfg.lowercase {
+            c.to_ascii_lowercase()
+        } else {
+            c
+        };
+        drop_always[i] = cfg.remove_punctuation && class & PUNCT != 0;
+    }
+    out.clear();
+    // SAFETY: the bytes below `len` are always ASCII bytes or complete UTF-8 encodings of chars,
+    // and the vector is truncated to `len` before `out` is used as a string again.
     let buf = unsafe { out.as_mut_vec() };
+    buf.resize(text.len() + 8, 0);
     let bytes = text.as_bytes();
-    let mut pending_space = false;
+    let mut len = 0usize;
+    // The last byte kept (a space at the start, so leading spaces go), kept in a register: reading
+    // it back from `buf` would chain every iteration through a store and a load.
+    let mut last = b' ';
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (is_space, is_punct, c) = if b < 0x80 {
+        if b < 0x80 {
             i += 1;
-            let class = ASCII_CLASS[b as usize];
-            (class & SPACE != 0, class & PUNCT != 0, b as char)
-        } else {
-            let Some(c) = text[i..].chars().next() else { break };
-            i += c.len_utf8();
-            (c.is_whitespace(), is_punctuation(c), c)
-        };
-        if is_space {
+            let m = map[b as usize];
+            let is_collapsible_space = single_spaces && m == b' ' && ASCII_CLASS[b as usize] & SPACE != 0;
+            let keep = !drop_always[b as usize] & !(is_collapsible_space & (last == b' '));
+            buf[len] = m;
+            len += keep as usize;
+            last = if keep { m } else { last };
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else { break };
+        i += c.len_utf8();
+        if buf.len() < len + 16 {
+            buf.resize(len + 16 + (bytes.len() - i), 0);
+        }
+        if c.is_whitespace() {
             if !single_spaces {
-                push_char(buf, c);
-            } else {
-                pending_space |= !buf.is_empty();
+                len += put(&mut buf[len..], c);
+                last = b'x';
+            } else if last != b' ' {
+                buf[len] = b' ';
+                len += 1;
+                last = b' ';
             }
+        } else if cfg.remove_punctuation && is_punctuation(c) {
             continue;
-        }
-        if cfg.remove_punctuation && is_punct {
-            continue;
-        }
-        if pending_space {
-            buf.push(b' ');
-            pending_space = false;
-        }
-        if !cfg.lowercase {
-            push_char(buf, c);
-        } else if c.is_ascii() {
-            buf.push((c as u8).to_ascii_lowercase());
+        } else if !cfg.lowercase {
+            len += put(&mut buf[len..], c);
+            last = b'x';
         } else {
-            c.to_lowercase().for_each(|l| push_char(buf, l));
+            last = b'x';
+            for l in c.to_lowercase() {
+                if buf.len() < len + 4 {
+                    buf.resize(len + 16, 0);
+                }
+                len += put(&mut buf[len..], l);
+            }
         }
     }
+    if single_spaces && len > 0 && buf[len - 1] == b' ' {
+        len -= 1;
+    }
+    buf.truncate(len);
 }
 
+/// Write the UTF-8 encoding of `c` at the start of `dst`; return its length.
 #[inline(always)]
-fn push_char(buf: &mut Vec<u8>, c: char) {
-    if c.is_ascii() {
-        buf.push(c as u8);
-    } else {
-        buf.extend_from_slice(c.encode_utf8(&mut [0u8; 4]).as_bytes());
-    }
+fn put(dst: &mut [u8], c: char) -> usize {
+    c.encode_utf8(dst).len()
 }
 
 /// Call `f` on every shingle of `text`, in order (duplicates included).
