@@ -8,6 +8,7 @@ drafts that later copies need are kept, until their last copy is written.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import random
@@ -25,7 +26,7 @@ from dolma_tools.sample.boilerplate import BOILERPLATE
 from dolma_tools.sample.draft import Draft, Span
 from dolma_tools.sample.english import ENGLISH
 from dolma_tools.sample.foreign import FOREIGN
-from dolma_tools.sample.grammar import SentencePool
+from dolma_tools.sample.grammar import Lexicon, SentencePool
 from dolma_tools.sample.plants import EDIT_RATES, jaccard, perturb, plant_decoys, plant_passage, plant_pii, shingles
 from dolma_tools.sample.rng import FastRandom
 from dolma_tools.sample.styles import LOW_QUALITY_REASONS, SOURCES, Composer
@@ -89,7 +90,7 @@ def generate_sample(
     items = benchmark_items(seed) if eval_set else []
     plan = _plan(FastRandom(f"plan-{seed}"), num_documents, len(items))
     layout = _layout(FastRandom(f"layout-{seed}"), plan, files_per_source)
-    pool = SentencePool({"en": ENGLISH, **FOREIGN}, np.random.default_rng(seed))
+    pool = SentencePool(_lexicons(), np.random.default_rng(seed))
     builder = _Builder(plan, items, Composer(pool, FastRandom(f"text-{seed}"), mean_words), seed)
 
     files = []
@@ -125,6 +126,12 @@ def generate_sample(
         documents_per_source=dict(builder.per_source),
         text_bytes=builder.text_bytes,
     )
+
+
+@functools.cache
+def _lexicons() -> dict[str, Lexicon]:
+    """Word arrays and compiled grammars, shared by every run in this process."""
+    return {lang: Lexicon(spec) for lang, spec in {"en": ENGLISH, **FOREIGN}.items()}
 
 
 def _counts(n: int, rate: float, minimum: int) -> int:
@@ -286,7 +293,7 @@ class _Builder:
             self.low_quality[doc_id] = b.low_quality
         for paragraph in draft.boilerplate():
             self.boilerplate.setdefault(paragraph, []).append(doc_id)
-        for span, start, end in placed:
+        for span, start, end in sorted(placed, key=lambda p: p[1]):
             key = "eval_id" if span.kind == "contamination" else ("type" if span.kind == "pii" else "resembles")
             record = {key: span.label, "value": text[start:end], "start": start, "end": end}
             self.spans[span.kind].setdefault(doc_id, []).append(record)

@@ -74,13 +74,20 @@ class Templates:
 
 
 class Lexicon:
-    """A language's parsed templates and category word arrays (with capitalised twins),
-    built once and shared by every topic."""
+    """A language's parsed templates, category word arrays (with capitalised twins) and
+    compiled grammars, each built on first use. Immutable once built, so one instance can
+    serve every run in a process."""
 
     def __init__(self, spec: GrammarSpec) -> None:
         self.spec = spec
         self._templates: dict[str, Templates] = {}
         self._arrays: dict[tuple[str, str | None], tuple[np.ndarray, np.ndarray]] = {}
+        self._grammars: dict[tuple[str, str | None], CompiledGrammar] = {}
+
+    def grammar(self, kind: str, topic: str | None) -> CompiledGrammar:
+        if (kind, topic) not in self._grammars:
+            self._grammars[kind, topic] = CompiledGrammar(self, kind, topic)
+        return self._grammars[kind, topic]
 
     def templates(self, kind: str) -> Templates:
         if kind not in self._templates:
@@ -142,33 +149,29 @@ class CompiledGrammar:
 
 
 class SentencePool:
-    """Per (language, kind, topic) buffers refilled in batches, so callers take a few at a time."""
+    """Per (language, kind, topic) streams generated in batches, so callers can take a few
+    sentences at a time cheaply. A stream's batch doubles on each refill (up to
+    ``max_batch``): small samples waste little, large ones amortise numpy's overhead."""
 
-    def __init__(self, specs: Mapping[str, GrammarSpec], rng: np.random.Generator, batch: int = 2048):
-        self._lexicons = {lang: Lexicon(spec) for lang, spec in specs.items()}
+    def __init__(self, lexicons: Mapping[str, Lexicon], rng: np.random.Generator, max_batch: int = 8192):
+        self._lexicons = lexicons
         self._rng = rng
-        self._batch = batch
-        self._compiled: dict[tuple[str, str, str | None], CompiledGrammar] = {}
-        self._buffers: dict[tuple[str, str, str | None], list[str]] = {}
+        self._max_batch = max_batch
+        self._streams: dict[tuple[str, str, str | None], tuple[list[str], int, int]] = {}
 
     def grammar(self, lang: str, kind: str, topic: str | None = None) -> CompiledGrammar:
-        key = (lang, kind, topic)
-        if key not in self._compiled:
-            self._compiled[key] = CompiledGrammar(self._lexicons[lang], kind, topic)
-        return self._compiled[key]
+        return self._lexicons[lang].grammar(kind, topic)
 
     def take(self, lang: str, kind: str, topic: str | None, n: int) -> list[str]:
         """The next ``n`` sentences of that stream."""
         key = (lang, kind, topic)
-        buffer = self._buffers.get(key, [])  # reversed: the next sentence is last
-        if len(buffer) < n:
-            fresh = self.grammar(lang, kind, topic).generate(max(self._batch, n), self._rng)
-            buffer = fresh[::-1] + buffer
-            self._buffers[key] = buffer
-        cut = len(buffer) - n
-        out = buffer[cut:][::-1]
-        del buffer[cut:]
-        return out
+        buffer, position, batch = self._streams.get(key, ([], 0, 64))
+        if position + n > len(buffer):
+            batch = min(2 * batch, self._max_batch)
+            fresh = self.grammar(lang, kind, topic).generate(max(batch, n), self._rng)
+            buffer, position = buffer[position:] + fresh, 0
+        self._streams[key] = buffer, position + n, batch
+        return buffer[position : position + n]
 
     def one(self, lang: str, kind: str, topic: str | None = None) -> str:
         return self.take(lang, kind, topic, 1)[0]

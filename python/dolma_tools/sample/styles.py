@@ -105,7 +105,7 @@ class Composer:
         i = 0
         while i < len(sentences):
             k = r.randint(1, 3)
-            if r.random() < 0.25:
+            if i and r.random() < 0.25:
                 quote = sentences[i].rstrip(".!?")
                 role = r.choice(v.ROLES).replace("_", " ")
                 draft.add(f"“{quote},” said {self._name()}, {role}.", body=True)
@@ -124,7 +124,8 @@ class Composer:
         budget = self._sentence_count("en", topic)
         previous: list[str] = []
         while budget > 0:
-            lines = [r.choice((f"{self.username()} wrote:", f"Posted by {self.username()} · {r.randint(1, 30)} days ago"))]
+            user = self.username()
+            lines = [r.choice((f"{user} wrote:", f"Posted by {user} · {r.randint(1, 30)} days ago"))]
             if previous and r.random() < 0.4:
                 quoted = r.choice(previous).split()
                 lines.append("> " + " ".join(quoted[: max(3, len(quoted) - r.randint(1, 2))]) + " …")
