@@ -118,3 +118,12 @@ def test_impossible_settings_fail_at_load(sample: Path) -> None:
         dt.dedupe(str(sample / "documents"))
     with pytest.raises(ConfigError, match="expected_items"):
         dt.dedupe(str(sample / "documents"), documents_mode={"bloom": {"path": "x.bloom"}})
+
+
+def test_updated_filter_without_saved_decisions_is_refused(sample: Path) -> None:
+    options = {"documents_mode": {"bloom": {"path": str(sample / "f.bloom"), "expected_items": 10_000, "update": True}},
+               "workers": 1}
+    dt.dedupe(str(sample / "documents"), **options)
+    shutil.rmtree(sample / "attributes")
+    with pytest.raises(ConfigError, match="already holds this run's keys"):
+        dt.dedupe(str(sample / "documents"), **options)

@@ -100,12 +100,28 @@ def open_filter(config: BloomConfig, items: int, where: str, *, quiet: bool) -> 
         raise ConfigError(f"{where}: {exc}") from None
 
 
-def publish(pending: str, config: BloomConfig, mode_fingerprint: str, settings: dict) -> None:
-    """Copy an updated filter from the work folder to ``config.path`` (atomic rename), with its settings."""
+def check_not_yet_added(config: BloomConfig, run: str, where: str) -> None:
+    """Refuse to decide again against a filter that already holds this very run's keys.
+
+    That happens only when the work folder (with the saved decisions) was deleted after an
+    updating run: deciding again would flag every document as its own duplicate.
+    """
+    meta = load_json(config.path + ".json") if config.path else None
+    if meta is not None and run in meta.get("runs", []):
+        raise ConfigError(
+            f"{where}.path: {config.path} already holds this run's keys and the run's saved decisions are gone "
+            "(work folder deleted); rerun against the filter as it was before, or with 'update: false' on a copy"
+        )
+
+
+def publish(pending: str, config: BloomConfig, mode_fingerprint: str, settings: dict, run: str) -> None:
+    """Copy an updated filter from the work folder to ``config.path`` (atomic rename), with its
+    settings and the runs whose keys it holds."""
     assert config.path is not None
+    runs = (load_json(config.path + ".json") or {}).get("runs", [])
     folder = os.path.dirname(os.path.abspath(config.path))
     os.makedirs(folder, exist_ok=True)
     temporary = os.path.join(folder, f".{os.path.basename(config.path)}.tmp-{uuid.uuid4().hex}")
     shutil.copyfile(pending, temporary)
     os.replace(temporary, config.path)
-    save_json(config.path + ".json", {"fingerprint": mode_fingerprint, "settings": settings})
+    save_json(config.path + ".json", {"fingerprint": mode_fingerprint, "settings": settings, "runs": [*runs, run]})

@@ -95,6 +95,8 @@ def _decide(config: DedupeConfig, files: list[str], work: WorkDir, quiet: bool) 
         if mode in modes:
             keys = sum(int(np.load(work.hashes(i))[f"{mode}/hash"].shape[0]) for i in range(len(files)))
             where = f"{'documents_mode' if mode == 'documents' else mode}.bloom"
+            if modes[mode].bloom.update:
+                bloom_files.check_not_yet_added(modes[mode].bloom, os.path.basename(work.root), where)
             filters[mode] = bloom_files.open_filter(modes[mode].bloom, keys, where, quiet=quiet)
     index = minhash.make_index(modes["minhash"]) if "minhash" in modes else None
     doc_counts: list[int] = []
@@ -140,7 +142,7 @@ def _publish(config: DedupeConfig, work: WorkDir, summary: dict) -> None:
         bloom = getattr(section, "bloom", None)
         if mode in BLOOM_MODES and bloom is not None and bloom.update:
             fp, settings = key_settings(config, mode)
-            bloom_files.publish(work.pending_filter(mode), bloom, fp, settings)
+            bloom_files.publish(work.pending_filter(mode), bloom, fp, settings, os.path.basename(work.root))
             os.remove(work.pending_filter(mode))
     summary["published"] = True
     save_json(work.decided, summary)
