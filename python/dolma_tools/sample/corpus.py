@@ -1,20 +1,17 @@
-"""Plans, writes and records the sample corpus: which document is what, where it goes, and the
-ground truth that every stage's tests check against.
+"""Writes the planned sample corpus and records the ground truth every stage's tests use.
 
-Planning happens first and is cheap (a few ints per document); text is then generated in
-input order, one file at a time, so memory stays flat however large the corpus. Only the
-drafts that later copies need are kept, until their last copy is written.
+Text is generated in input order, one file at a time, so memory stays flat however large
+the corpus: only the drafts that later copies need are kept, until their last copy is
+written. ``ground_truth.json`` is written last and doubles as the completion marker.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import os
-import random
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
@@ -27,13 +24,13 @@ from dolma_tools.sample.draft import Draft, Span
 from dolma_tools.sample.english import ENGLISH
 from dolma_tools.sample.foreign import FOREIGN
 from dolma_tools.sample.grammar import Lexicon, SentencePool
-from dolma_tools.sample.plants import EDIT_RATES, jaccard, perturb, plant_decoys, plant_passage, plant_pii, shingles
+from dolma_tools.sample.plants import jaccard, perturb, plant_decoys, plant_passage, plant_pii, shingles
+from dolma_tools.sample.plan import SOURCE_SHARES, DocumentPlan, Entry, layout, plan_documents
 from dolma_tools.sample.rng import FastRandom
-from dolma_tools.sample.styles import LOW_QUALITY_REASONS, SOURCES, Composer
-from dolma_tools.sample.vocabulary import ADJECTIVES, GENERAL_NOUNS, TOPICS, TOWNS
+from dolma_tools.sample.styles import SOURCES, Composer
+from dolma_tools.sample.vocabulary import ADJECTIVES, GENERAL_NOUNS, TOWNS
 from dolma_tools.sample.writer import EXTENSIONS, atomic_output
 
-SOURCE_SHARES = {"forum": 0.2, "news": 0.2, "web": 0.4, "wiki": 0.2}
 MIN_DOCUMENTS = 50
 FORMAT_VERSION = 1
 
@@ -50,20 +47,6 @@ class SampleManifest:
     num_base_documents: int
     documents_per_source: dict[str, int]
     text_bytes: int
-
-
-@dataclass
-class _Base:
-    """The plan of one unique document; ``copies`` are ("exact", 0.0) or ("near", rate)."""
-
-    source: str
-    lang: str = "en"
-    topic: str | None = None
-    low_quality: str | None = None
-    pii: int | None = None  # ordinal among the documents that get PII
-    decoys: bool = False
-    eval_item: int | None = None
-    copies: list[tuple[str, float]] = field(default_factory=list)
 
 
 def generate_sample(
@@ -87,20 +70,22 @@ def generate_sample(
         raise ValueError(f"mean_words must be at least 20, not {mean_words}")
 
     out = Path(out_dir)
+    (out / "ground_truth.json").unlink(missing_ok=True)  # incomplete until rewritten
     items = benchmark_items(seed) if eval_set else []
-    plan = _plan(FastRandom(f"plan-{seed}"), num_documents, len(items))
-    layout = _layout(FastRandom(f"layout-{seed}"), plan, files_per_source)
+    plan = plan_documents(FastRandom(f"plan-{seed}"), num_documents, len(items))
+    placement = layout(FastRandom(f"layout-{seed}"), plan, files_per_source)
     pool = SentencePool(_lexicons(), np.random.default_rng(seed))
     builder = _Builder(plan, items, Composer(pool, FastRandom(f"text-{seed}"), mean_words), seed)
 
     files = []
-    for source, chunks in layout.items():
+    for source, chunks in placement.items():
         (out / "documents" / source).mkdir(parents=True, exist_ok=True)
         for number, entries in enumerate(chunks):
             path = out / "documents" / source / f"{source}-{number:04d}{EXTENSIONS[compression]}"
             with atomic_output(path, compression) as stream:
                 builder.write_file(stream, source, number, entries)
             files.append(path)
+        _remove_stale(out / "documents" / source, {p.name for p in files})
 
     eval_path = None
     if eval_set:
@@ -115,7 +100,7 @@ def generate_sample(
     )
     truth_path = out / "ground_truth.json"
     with atomic_output(truth_path) as stream:
-        stream.write(json.dumps(truth, ensure_ascii=False, indent=1).encode())
+        stream.write(msgspec.json.format(msgspec.json.encode(truth), indent=1))
     return SampleManifest(
         out_dir=out,
         document_files=tuple(files),
@@ -128,83 +113,30 @@ def generate_sample(
     )
 
 
+def _remove_stale(folder: Path, keep: set[str]) -> None:
+    """Drop this generator's files left by an earlier run with more files, so a reused
+    ``out_dir`` holds exactly this sample."""
+    for path in folder.iterdir():
+        if _OWN_FILE.fullmatch(path.name) and path.name not in keep:
+            path.unlink()
+
+
+_OWN_FILE = re.compile(r"[a-z]+-\d{4}\.jsonl(\.gz|\.zst)?")
+
+
 @functools.cache
 def _lexicons() -> dict[str, Lexicon]:
     """Word arrays and compiled grammars, shared by every run in this process."""
     return {lang: Lexicon(spec) for lang, spec in {"en": ENGLISH, **FOREIGN}.items()}
 
 
-def _counts(n: int, rate: float, minimum: int) -> int:
-    return max(minimum, round(rate * n))
-
-
-def _plan(r: random.Random, n: int, eval_items: int) -> list[_Base]:
-    """Decide every base document's source, language, kind and plants, with exact quotas so
-    that even a small sample holds every case."""
-    sources = [s for s, share in SOURCE_SHARES.items() for _ in range(round(share * n))]
-    sources = (sources + ["web"] * n)[:n]
-    r.shuffle(sources)
-    plan = [_Base(source=s) for s in sources]
-    order = list(range(n))
-    r.shuffle(order)
-
-    foreign, order = order[: _counts(n, 0.09, 3)], order[_counts(n, 0.09, 3) :]
-    for k, i in enumerate(foreign):
-        plan[i].lang = ("fr", "de", "es")[k % 3]
-    low, order = order[: _counts(n, 0.06, len(LOW_QUALITY_REASONS))], order[_counts(n, 0.06, len(LOW_QUALITY_REASONS)) :]
-    for k, i in enumerate(low):
-        plan[i].low_quality = LOW_QUALITY_REASONS[k % len(LOW_QUALITY_REASONS)]
-        plan[i].lang = "la" if plan[i].low_quality == "lorem_ipsum" else "en"
-    for i in order + low:
-        plan[i].topic = r.choice(TOPICS)
-
-    for k, i in enumerate(r.sample(order, _counts(n, 0.06, 5))):
-        plan[i].pii = k
-    for i in r.sample(order, _counts(n, 0.04, 3)):
-        plan[i].decoys = True
-    if eval_items:
-        for i in r.sample(order, _counts(n, 0.02, 3)):
-            plan[i].eval_item = r.randrange(eval_items)
-
-    plain = [i for i in order if plan[i].pii is None and not plan[i].decoys and plan[i].eval_item is None]
-    near = r.sample(plain, _counts(n, 0.05, len(EDIT_RATES)))
-    cycle = 0
-    for i in near:
-        k = r.choice((1, 2, 3))
-        plan[i].copies = [("near", EDIT_RATES[(cycle + t) % len(EDIT_RATES)]) for t in range(k)]
-        cycle += k
-    taken = set(near)
-    for i in r.sample([i for i in range(n) if i not in taken], _counts(n, 0.04, 3)):
-        plan[i].copies = [("exact", 0.0)] * r.choice((1, 1, 1, 2, 2, 3))
-    return plan
-
-
-Entry = tuple[int, int]  # (base index, copy number: 0 for the base itself)
 Placed = tuple[Span, int, int]  # a span with its absolute offsets
-
-
-def _layout(r: random.Random, plan: list[_Base], files_per_source: int) -> dict[str, list[list[Entry]]]:
-    """Order each source's documents, placing every copy somewhere after its original, and
-    cut the sequence into files (so "first by input order" is always the original)."""
-    layout = {}
-    for source in SOURCES:
-        bases = [i for i, b in enumerate(plan) if b.source == source]
-        keyed = []
-        for position, i in enumerate(bases):
-            keyed.append((float(position), i, 0))
-            for copy in range(1, len(plan[i].copies) + 1):
-                keyed.append((position + 0.5 + r.random() * (len(bases) - position), i, copy))
-        keyed.sort()
-        entries = [(i, copy) for _, i, copy in keyed]
-        bounds = np.linspace(0, len(entries), files_per_source + 1).round().astype(int)
-        layout[source] = [entries[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-    return layout
 
 
 class _Builder:
     """Generates documents in input order and accumulates the ground truth."""
 
-    def __init__(self, plan: list[_Base], items: list[tuple[str, str]], composer: Composer, seed: int) -> None:
+    def __init__(self, plan: list[DocumentPlan], items: list[tuple[str, str]], composer: Composer, seed: int) -> None:
         self.plan = plan
         self.items = items
         self.composer = composer
@@ -305,7 +237,7 @@ class _Builder:
             self.original_shingles[base] = shingles(text)
         return self.original_shingles[base]
 
-    def _compose(self, b: _Base) -> Draft:
+    def _compose(self, b: DocumentPlan) -> Draft:
         composer = self.composer
         if b.low_quality:
             return composer.low_quality(b.low_quality, b.topic)
@@ -318,7 +250,7 @@ class _Builder:
             plant_passage(draft, composer.rng, *self.items[b.eval_item])
         return draft
 
-    def _url(self, b: _Base, base: int, title: str) -> str:
+    def _url(self, b: DocumentPlan, base: int, title: str) -> str:
         slug = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
         slug = re.sub(r"[^a-z0-9]+", "-", slug).strip("-")[:60].rstrip("-") or "page"
         domain = self.composer.rng.choice(self.domains[b.source])

@@ -122,20 +122,21 @@ class Composer:
         draft.title = self.pool.one("en", "question", topic)
         draft.add(draft.title if r.random() < 0.5 else "Re: " + draft.title)
         budget = self._sentence_count("en", topic)
+        chat = self.pool.take("en", "chat", topic, budget - budget // 3)
+        prose = self.pool.take("en", "sentence", topic, budget // 3)
         previous: list[str] = []
-        while budget > 0:
+        while chat or prose:
             user = self.username()
             lines = [r.choice((f"{user} wrote:", f"Posted by {user} · {r.randint(1, 30)} days ago"))]
             if previous and r.random() < 0.4:
                 quoted = r.choice(previous).split()
                 lines.append("> " + " ".join(quoted[: max(3, len(quoted) - r.randint(1, 2))]) + " …")
-            k = r.randint(1, 5)
-            chat = self.pool.take("en", "chat", topic, k) + self.pool.take("en", "sentence", topic, r.randint(0, 3))
-            for line in chat:
+            k, j = r.randint(1, 5), r.randint(0, 3)
+            for line in chat[:k] + prose[:j]:
                 lines.append(line + " " + r.choice(v.EMOJI) if r.random() < 0.15 else line)
+            chat, prose = chat[k:], prose[j:]
             previous = lines[1:]
             draft.add("\n".join(lines), body=True)
-            budget -= len(chat)
             if r.random() < 0.25:
                 self._fixed(draft, "forum_reply")
         return draft
