@@ -7,6 +7,7 @@ import importlib.util
 import io
 import json
 import random
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -130,6 +131,20 @@ def test_spans_slice_to_their_values(sample) -> None:
         for span in spans:
             assert span["value"] in eval_texts[span["eval_id"]]
             assert len(span["value"].split()) >= 15
+
+
+def test_nothing_pii_shaped_outside_planted_spans(sample) -> None:
+    """Loose patterns find nothing beyond the planted PII and decoys, so a detector's
+    precision can be scored against the ground truth alone."""
+    _, docs, truth = sample
+    loose = re.compile(
+        r"[\w.+-]+@[\w-]+(\.[\w-]+)+|\b\d{1,3}(\.\d{1,3}){3}\b|(\+|\b)\d[\d ()-]{7,}\d"
+        r"|\b[0-9a-fA-F]{1,4}(:[0-9a-fA-F]{0,4}){2,7}\b"
+    )
+    for doc_id, doc in docs.items():
+        planted = [(s["start"], s["end"]) for s in truth["pii"].get(doc_id, []) + truth["pii_decoys"].get(doc_id, [])]
+        for match in loose.finditer(doc["text"]):
+            assert any(a <= match.start() and match.end() <= b + 1 for a, b in planted), (doc_id, match.group())
 
 
 def truth_eval(sample) -> list[tuple[str, str]]:

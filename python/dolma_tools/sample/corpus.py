@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import msgspec
 import numpy as np
@@ -168,7 +169,7 @@ class _Builder:
         }[source]
         return sorted({make() for _ in range(count)})
 
-    def write_file(self, stream, source: str, number: int, entries: list[Entry]) -> None:  # noqa: ANN001
+    def write_file(self, stream: BinaryIO, source: str, number: int, entries: list[Entry]) -> None:
         lines = []
         for line, (base, copy) in enumerate(entries):
             doc_id = f"{source}-{number:04d}-{line:06d}"

@@ -57,12 +57,12 @@ def _ipv4(r: random.Random) -> str:
 
 
 def _ipv6(r: random.Random) -> str:
-    h = lambda: f"{r.randint(0, 0xFFFF):x}"  # noqa: E731
+    h = [f"{r.randint(0, 0xFFFF):x}" for _ in range(6)]
     return r.choice((
-        f"2001:db8::{h()}",
-        f"2001:db8:{h()}::{h()}:{h()}",
+        f"2001:db8::{h[0]}",
+        f"2001:db8:{h[0]}::{h[1]}:{h[2]}",
         f"2001:0db8:0000:0000:0000:ff00:0042:{r.randint(0, 0xFFFF):04x}",
-        f"2001:db8:{h()}:{h()}:{h()}:{h()}:{h()}:{h()}",
+        "2001:db8:" + ":".join(h),
     ))
 
 

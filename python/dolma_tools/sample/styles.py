@@ -58,7 +58,7 @@ class Composer:
     def _date(self) -> str:
         return f"{self.rng.randint(1, 28)} {self.rng.choice(v.MONTHS)} {self.rng.randint(2008, 2024)}"
 
-    def username(self) -> str:
+    def _username(self) -> str:
         r = self.rng
         return f"{r.choice(v.ADJECTIVES)}_{r.choice(v.GENERAL_NOUNS).replace(' ', '')}{r.randint(1, 9999)}"
 
@@ -126,7 +126,7 @@ class Composer:
         prose = self.pool.take("en", "sentence", topic, budget // 3)
         previous: list[str] = []
         while chat or prose:
-            user = self.username()
+            user = self._username()
             lines = [r.choice((f"{user} wrote:", f"Posted by {user} · {r.randint(1, 30)} days ago"))]
             if previous and r.random() < 0.4:
                 quoted = r.choice(previous).split()

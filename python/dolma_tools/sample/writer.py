@@ -27,7 +27,7 @@ def atomic_output(path: Path, compression: str = "none") -> Iterator[BinaryIO]:
                     yield out  # type: ignore[misc]
             elif compression == "zst":
                 with zstandard.ZstdCompressor(level=3).stream_writer(raw, closefd=False) as out:
-                    yield out  # type: ignore[misc]
+                    yield out
             elif compression == "none":
                 yield raw
             else:
