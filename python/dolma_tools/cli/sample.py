@@ -12,8 +12,10 @@ from dolma_tools.cli.common import reports_errors
 @click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same bytes).")
 @click.option("--documents", "num_documents", default=2000, show_default=True, help="Number of base documents.")
 @click.option("--compression", type=click.Choice(["gz", "zst", "none"]), default="gz", show_default=True)
+@click.option("--tokenizer/--no-tokenizer", default=True, show_default=True,
+              help="Also train a small BPE tokenizer on it (OUT/tokenizer.json) for the quickstart's token shards.")
 @reports_errors
-def sample(out_dir: str, seed: int, num_documents: int, compression: str) -> None:
+def sample(out_dir: str, seed: int, num_documents: int, compression: str, tokenizer: bool) -> None:
     """Write a small synthetic corpus with planted duplicates, PII and contamination.
 
     The ground truth of what was planted is written to OUT/ground_truth.json.
@@ -24,6 +26,9 @@ def sample(out_dir: str, seed: int, num_documents: int, compression: str) -> Non
       dolma-tools run configs/quickstart.yaml
     """
     from dolma_tools.sample import generate_sample
+    from dolma_tools.sample.tokenizer import train_sample_tokenizer
 
     manifest = generate_sample(out_dir, seed=seed, num_documents=num_documents, compression=compression)
     click.echo(f"wrote {manifest}")
+    if tokenizer:
+        click.echo(f"wrote {train_sample_tokenizer(out_dir)}")
