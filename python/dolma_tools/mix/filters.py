@@ -173,7 +173,6 @@ class Filter:
             column = exc.offset - 1 if exc.offset else len(text.strip())  # 0: at the end of the input
             raise _error(text.strip(), ast.Constant(0, col_offset=column), f"syntax error: {exc.msg}") from None
         self._text = text.strip()
-        self.attributes: set[str] = set()
         self._root, kind = self._compile(tree.body, boolean=True)
         if kind == _STR:
             raise _error(self._text, tree.body, "the filter is a string, not a condition")
@@ -295,7 +294,6 @@ class Filter:
             raise _error(self._text, node, "expected an attribute name (run__tagger__key, tagger__key or attr('...'))")
         if not self.runs:
             raise _error(self._text, node, f"attribute {name!r} used, but the stream lists no attribute runs")
-        self.attributes.add(name)
         return resolve_attribute(name, self.runs)
 
     def _compile_name(self, node: ast.AST, boolean: bool) -> tuple[Evaluator, str]:
