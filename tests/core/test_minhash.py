@@ -112,3 +112,39 @@ def test_bad_inputs() -> None:
         m.signatures("a str")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="equal length"):
         jaccard(np.zeros(8, np.uint32), np.zeros(9, np.uint32))
+
+
+M64 = (1 << 64) - 1
+
+
+def _mix64(x: int) -> int:
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & M64
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & M64
+    return x ^ (x >> 31)
+
+
+def _word_shingle_hash(shingle: str, seed: int) -> int:
+    words = [w for w in shingle.split(" ") if w]
+    h = (len(words) * 0x9E3779B97F4A7C15) & M64
+    for w in words:
+        rot = ((h << 23) | (h >> 41)) & M64
+        h = ((rot ^ hash64(w, seed=seed)) * 0xFF51AFD7ED558CCD) & M64
+    return _mix64(h)
+
+
+TEXT = st.text(st.sampled_from(list("aAbB zZ,.-'\t\n\u00a0\u2003éÉß«»—İΣ😀")), max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT, st.integers(1, 6), st.integers(0, 2**64 - 1), st.booleans(), st.booleans())
+def test_word_shingle_hashes_are_the_documented_combination(
+    text: str, ngram: int, seed: int, lowercase: bool, punct: bool
+) -> None:
+    m = MinHasher(8, seed=seed, ngram=ngram, lowercase=lowercase, remove_punctuation=punct)
+    shingles = m.shingles(text)
+    assert m.shingle_hashes(text).tolist() == [_word_shingle_hash(s, seed) for s in shingles]
+    # Equal shingles, equal hashes; the signature is that of the shingle hashes.
+    assert np.array_equal(m.signature(text), m.signature_from_hashes(m.shingle_hashes(text)))
+    assert np.array_equal(m.signatures([text])[0], m.signature(text))

@@ -14,7 +14,9 @@ use crate::error::IntoPy;
 /// Texts are normalised (`lowercase`, `remove_punctuation`: Unicode P* and ASCII punctuation,
 /// `collapse_whitespace`), cut into `ngram`-grams of words (`mode="word"`, words joined by one
 /// space) or characters (`mode="char"`); a text shorter than `ngram` gives one shingle, the whole
-/// normalised text. Each shingle is hashed with `hash64(shingle, seed)` and mapped through
+/// normalised text. Character shingles are hashed with `hash64(shingle, seed)`; word shingles
+/// from the hashes of their words, `hash64(word, seed)`, combined in order (see
+/// `shingle_hashes`). The 64-bit shingle hashes are mapped through
 /// `num_perm` multiply-add-shift permutations drawn from `seed`; signatures are uint32.
 #[pyclass(frozen, name = "MinHasher", module = "dolma_tools._core")]
 pub(crate) struct PyMinHasher(MinHasher);
@@ -93,7 +95,10 @@ impl PyMinHasher {
         self.0.shingles(text)
     }
 
-    /// `hash64(shingle, seed)` of every shingle of a text, in order, duplicates included.
+    /// The 64-bit hash of every shingle of a text, in order, duplicates included: for `mode="char"`
+    /// `hash64(shingle, seed)`; for `mode="word"` the word hashes `w_i = hash64(word_i, seed)` of
+    /// the shingle's words combined as `h = k·0x9E3779B97F4A7C15; h = (rotl64(h, 23) ^ w_i) ·
+    /// 0xFF51AFD7ED558CCD` (mod 2^64, k the number of words), then the SplitMix64 finaliser.
     fn shingle_hashes<'py>(&self, py: Python<'py>, text: &str) -> Bound<'py, PyArray1<u64>> {
         self.0.shingle_hashes(text).into_pyarray(py)
     }

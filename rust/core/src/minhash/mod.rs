@@ -1,6 +1,9 @@
 //! MinHash signatures of documents.
 //!
-//! Each shingle (see [`shingle`]) is hashed once with `hash64(shingle, seed)`. Permutation `j` of
+//! Each shingle (see [`shingle`]) is hashed to 64 bits. Character shingles: `hash64(shingle,
+//! seed)`. Word shingles: each word once, `w = hash64(word, seed)`, and a shingle of words
+//! `w_1..w_k` is [`combine_word_hashes`]`(w_1..w_k)` (so a text of N words costs N byte-string
+//! hashes, not N·n). Permutation `j` of
 //! the 64-bit hash `h` is the multiply-add-shift map `π_j(h) = (a_j·h + b_j mod 2^64) >> 32`
 //! with `a_j` odd and `b_j` drawn from the seed (Dietzfelbinger's strongly universal family from
 //! 64-bit keys to 32-bit values). It plays the role of datasketch's `(a·h + b) mod (2^61 - 1)`
@@ -17,10 +20,33 @@ pub mod shingle;
 use rayon::prelude::*;
 
 use crate::error::{invalid, Result};
-use crate::hash::{hash64, seed_stream};
+use crate::hash::{hash64, mix64, seed_stream};
 use crate::parallel;
 pub use shingle::{ShingleConfig, ShingleMode};
-use shingle::{for_each_shingle, Scratch};
+use shingle::{for_each_shingle, for_each_word, Scratch};
+
+/// The hash of a word shingle from the hashes of its words, in order.
+///
+/// `h = len·K1; h = (rotl(h, 23) ^ w)·K2` for each word hash `w`, then the SplitMix64 finaliser.
+/// Each step is a bijection of `h` for a fixed `w` and of `w` for a fixed `h`, so two shingles of
+/// equal length that differ in one word never collide.
+#[inline]
+pub fn combine_word_hashes(words: &[u64]) -> u64 {
+    let mut h = (words.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for &w in words {
+        h = (h.rotate_left(23) ^ w).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    }
+    mix64(h)
+}
+
+/// Reusable buffers of a signature computation.
+#[derive(Default)]
+pub struct Buffers {
+    shingles: Scratch,
+    word: Vec<u8>,
+    words: Vec<u64>,
+    hashes: Vec<u64>,
+}
 
 /// Computes signatures with fixed permutations and shingling.
 #[derive(Debug, Clone)]
@@ -55,9 +81,31 @@ impl MinHasher {
 
     /// The shingle hashes of `text`, in order, duplicates included.
     pub fn shingle_hashes(&self, text: &str) -> Vec<u64> {
-        let mut out = Vec::new();
-        for_each_shingle(text, &self.cfg, &mut Scratch::default(), |s| out.push(hash64(s.as_bytes(), self.seed)));
-        out
+        let mut b = Buffers::default();
+        self.hash_shingles(text, &mut b);
+        b.hashes
+    }
+
+    /// The shingle hashes of `text` into `b.hashes`.
+    fn hash_shingles(&self, text: &str, b: &mut Buffers) {
+        b.hashes.clear();
+        match self.cfg.mode {
+            ShingleMode::Char => {
+                let hashes = &mut b.hashes;
+                for_each_shingle(text, &self.cfg, &mut b.shingles, |s| hashes.push(hash64(s.as_bytes(), self.seed)));
+            }
+            ShingleMode::Word => {
+                let words = &mut b.words;
+                words.clear();
+                for_each_word(text, &self.cfg, &mut b.word, |w| words.push(hash64(w, self.seed)));
+                let n = self.cfg.ngram;
+                if words.len() < n {
+                    b.hashes.push(combine_word_hashes(words));
+                } else {
+                    b.hashes.extend(words.windows(n).map(combine_word_hashes));
+                }
+            }
+        }
     }
 
     /// The shingles of `text` as strings, in order, duplicates included.
@@ -75,12 +123,10 @@ impl MinHasher {
         Ok(())
     }
 
-    fn signature_with(&self, text: &str, scratch: &mut (Scratch, Vec<u64>), sig: &mut [u32]) {
-        let (shingles, hashes) = scratch;
-        hashes.clear();
-        for_each_shingle(text, &self.cfg, shingles, |s| hashes.push(hash64(s.as_bytes(), self.seed)));
+    fn signature_with(&self, text: &str, b: &mut Buffers, sig: &mut [u32]) {
+        self.hash_shingles(text, b);
         sig.fill(u32::MAX);
-        kernel::fold(&self.a, &self.b, sig, hashes);
+        kernel::fold(&self.a, &self.b, sig, &b.hashes);
     }
 
     /// The signature of one text.
@@ -96,7 +142,7 @@ impl MinHasher {
         let mut out = vec![0u32; docs.len() * p];
         parallel::install(|| {
             out.par_chunks_mut(p).zip(docs.par_iter()).with_min_len(16).for_each_init(
-                <(Scratch, Vec<u64>)>::default,
+                Buffers::default,
                 |scratch, (sig, doc)| self.signature_with(doc.as_ref(), scratch, sig),
             )
         });
@@ -164,6 +210,29 @@ mod tests {
         assert_ne!(batch, MinHasher::new(64, 4, ShingleConfig::default()).unwrap().signatures(&docs));
         // Identical after normalisation: identical signatures.
         assert_eq!(m.signature("Hello,   WORLD"), m.signature("hello world"));
+    }
+
+    #[test]
+    fn shingle_hashes_follow_the_shingles() {
+        for mode in [ShingleMode::Word, ShingleMode::Char] {
+            for ngram in [1, 3, 5] {
+                let cfg = ShingleConfig { ngram, mode, ..Default::default() };
+                let m = MinHasher::new(8, 7, cfg).unwrap();
+                for t in ["", "One two.", "Hello,  WORLD! «How» are you? Fine — thanks, ÇA VA\u{a0}bien", "a b a b a b"] {
+                    let want: Vec<u64> = m
+                        .shingles(t)
+                        .iter()
+                        .map(|s| match mode {
+                            ShingleMode::Char => hash64(s.as_bytes(), 7),
+                            ShingleMode::Word => combine_word_hashes(
+                                &s.split(' ').filter(|w| !w.is_empty()).map(|w| hash64(w.as_bytes(), 7)).collect::<Vec<_>>(),
+                            ),
+                        })
+                        .collect();
+                    assert_eq!(m.shingle_hashes(t), want, "{t:?} {mode:?} {ngram}");
+                }
+            }
+        }
     }
 
     #[test]
