@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from os import PathLike
-from typing import Literal, final
+from typing import Any, Literal, final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -11,6 +11,7 @@ __all__ = [
     "__version__",
     "hash64",
     "hash64_batch",
+    "hash64_arrow",
     "set_num_threads",
     "get_num_threads",
     "BloomSizing",
@@ -29,6 +30,9 @@ def hash64(data: str | bytes, seed: int = 0) -> int:
 
 def hash64_batch(items: Sequence[str | bytes], seed: int = 0) -> NDArray[np.uint64]:
     """XXH3-64 of each item, as a uint64 array."""
+
+def hash64_arrow(array: Any, seed: int = 0) -> NDArray[np.uint64]:
+    """XXH3-64 of each element of a pyarrow string/binary Array or ChunkedArray (no nulls)."""
 
 def set_num_threads(n: int | None) -> None:
     """Set the number of threads of the batch calls (None: RAYON_NUM_THREADS or the core count)."""
@@ -93,6 +97,9 @@ class BloomFilter:
     def add_many(self, keys: Sequence[str | bytes]) -> None: ...
     def contains_many(self, keys: Sequence[str | bytes]) -> NDArray[np.bool_]: ...
     def insert_if_absent_many(self, keys: Sequence[str | bytes]) -> NDArray[np.bool_]: ...
+    def add_arrow(self, array: Any) -> None: ...
+    def contains_arrow(self, array: Any) -> NDArray[np.bool_]: ...
+    def insert_if_absent_arrow(self, array: Any) -> NDArray[np.bool_]: ...
     def add_hashes(self, hashes: NDArray[np.uint64]) -> None: ...
     def contains_hashes(self, hashes: NDArray[np.uint64]) -> NDArray[np.bool_]: ...
     def insert_if_absent_hashes(self, hashes: NDArray[np.uint64]) -> NDArray[np.bool_]: ...

@@ -7,6 +7,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
+use crate::arrow;
 use crate::convert::{as_bytes, byte_slices, items, u64_slice};
 use crate::error::IntoPy;
 
@@ -207,6 +208,50 @@ impl PyBloomFilter {
         let h = u64_slice(&hashes);
         let mut out = vec![false; h.len()];
         py.detach(|| self.0.insert_if_absent_batch(&mut out, |i| h[i])).py()?;
+        Ok(out.into_pyarray(py))
+    }
+
+    /// `add_many` for a pyarrow string/binary Array or ChunkedArray, read zero-copy from its
+    /// buffers with the GIL released. Nulls are refused (ValueError, nothing added).
+    fn add_arrow(&self, py: Python<'_>, array: &Bound<'_, PyAny>) -> PyResult<()> {
+        let chunks = arrow::chunks(array)?;
+        let keys = chunks.iter().map(|c| c.keys()).collect::<PyResult<Vec<_>>>()?;
+        py.detach(|| keys.iter().try_for_each(|k| self.0.add_batch(k.len, |i| self.0.key_hash(k.get(i))))).py()
+    }
+
+    /// `contains_many` for a pyarrow string/binary Array or ChunkedArray (zero-copy, GIL
+    /// released; nulls refused with ValueError).
+    fn contains_arrow<'py>(&self, py: Python<'py>, array: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<bool>>> {
+        let chunks = arrow::chunks(array)?;
+        let keys = chunks.iter().map(|c| c.keys()).collect::<PyResult<Vec<_>>>()?;
+        let mut out = vec![false; keys.iter().map(|k| k.len).sum()];
+        py.detach(|| {
+            let mut rest = &mut out[..];
+            for k in &keys {
+                let (head, tail) = rest.split_at_mut(k.len);
+                rest = tail;
+                self.0.contains_batch(head, |i| self.0.key_hash(k.get(i)));
+            }
+        });
+        Ok(out.into_pyarray(py))
+    }
+
+    /// `insert_if_absent_many` for a pyarrow string/binary Array or ChunkedArray (zero-copy, GIL
+    /// released; chunks in order; nulls refused with ValueError before anything is inserted).
+    fn insert_if_absent_arrow<'py>(&self, py: Python<'py>, array: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<bool>>> {
+        let chunks = arrow::chunks(array)?;
+        let keys = chunks.iter().map(|c| c.keys()).collect::<PyResult<Vec<_>>>()?;
+        let mut out = vec![false; keys.iter().map(|k| k.len).sum()];
+        py.detach(|| {
+            let mut rest = &mut out[..];
+            for k in &keys {
+                let (head, tail) = rest.split_at_mut(k.len);
+                rest = tail;
+                self.0.insert_if_absent_batch(head, |i| self.0.key_hash(k.get(i)))?;
+            }
+            Ok(())
+        })
+        .py()?;
         Ok(out.into_pyarray(py))
     }
 

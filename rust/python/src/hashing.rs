@@ -5,6 +5,7 @@ use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
+use crate::arrow;
 use crate::convert::{as_bytes, byte_slices, items};
 use crate::error::IntoPy;
 
@@ -33,6 +34,32 @@ pub(crate) fn hash64_batch<'py>(
         }
     });
     Ok(hashes.into_pyarray(py))
+}
+
+/// XXH3-64 of each element of a pyarrow string/binary Array or ChunkedArray (nulls refused),
+/// read zero-copy from its buffers, as a uint64 numpy array equal to `hash64_batch` of its items.
+#[pyfunction]
+#[pyo3(signature = (array, seed = 0))]
+pub(crate) fn hash64_arrow<'py>(py: Python<'py>, array: &Bound<'py, PyAny>, seed: u64) -> PyResult<Bound<'py, PyArray1<u64>>> {
+    let chunks = arrow::chunks(array)?;
+    let keys = chunks.iter().map(|c| c.keys()).collect::<PyResult<Vec<_>>>()?;
+    let total: usize = keys.iter().map(|k| k.len).sum();
+    let mut out = vec![0u64; total];
+    py.detach(|| {
+        let mut rest = &mut out[..];
+        for k in &keys {
+            let (head, tail) = rest.split_at_mut(k.len);
+            rest = tail;
+            if k.len < 1 << 14 {
+                head.iter_mut().enumerate().for_each(|(i, h)| *h = hash::hash64(k.get(i), seed));
+            } else {
+                parallel::install(|| {
+                    head.par_iter_mut().enumerate().with_min_len(4096).for_each(|(i, h)| *h = hash::hash64(k.get(i), seed))
+                });
+            }
+        }
+    });
+    Ok(out.into_pyarray(py))
 }
 
 /// Set the number of threads the batch calls use (None: the default, `RAYON_NUM_THREADS` or the

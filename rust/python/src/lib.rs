@@ -2,11 +2,13 @@
 //!
 //! * `error`: core errors to Python exceptions (one place).
 //! * `convert`: borrowing str/bytes/numpy data as slices.
+//! * `arrow`: borrowing pyarrow string/binary arrays' buffers.
 //! * `hashing`: `hash64`, `hash64_batch`, thread-count settings.
 //! * `bloom`: `BloomFilter`, `BloomSizing`.
 //! * `minhash`: `MinHasher`, `jaccard`.
 //! * `lsh`: `LshIndex`, `lsh_clusters`, `optimal_bands`.
 
+mod arrow;
 mod bloom;
 mod convert;
 mod error;
@@ -21,6 +23,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(hashing::hash64, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::hash64_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(hashing::hash64_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::get_num_threads, m)?)?;
     m.add_class::<bloom::PyBloomSizing>()?;
