@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
-from conftest import mix_config, read_json, write_corpus
+from tests.mix.conftest import mix_config, read_json, write_corpus
 
 import dolma_tools as dt
 from dolma_tools.cli import main

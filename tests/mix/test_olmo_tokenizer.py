@@ -8,7 +8,7 @@ import unicodedata
 
 import numpy as np
 import pytest
-from conftest import mix_config, read_json
+from tests.mix.conftest import mix_config, read_json
 
 from dolma_tools.config.loading import validate
 from dolma_tools.io import expand, iter_documents

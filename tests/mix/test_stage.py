@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import mix_config, read_json, write_corpus
+from tests.mix.conftest import mix_config, read_json, write_corpus
 
 from dolma_tools.config.loading import validate
 from dolma_tools.errors import ConfigError, InputError
