@@ -30,8 +30,10 @@ TOPIC = {
 
 
 def sentence(rng: random.Random, label: str, words: int) -> str:
-    vocabulary = TOPIC[label] * 3 + (COMMON if label in ("hq", "lq") else [])
-    text = " ".join(rng.choice(vocabulary) for _ in range(words))
+    """Mostly the label's topic words, plus shared words and a quarter from another label."""
+    vocabulary = TOPIC[label] * 3 + COMMON
+    others = [word for other, topic in TOPIC.items() if other != label for word in topic]
+    text = " ".join(rng.choice(vocabulary if rng.random() < 0.75 else others) for _ in range(words))
     if label == "lq":
         text = text.upper() if rng.random() < 0.3 else text + "!!! http://spam.example/" + str(rng.randint(1, 99))
     else:
@@ -64,7 +66,7 @@ def lid_model(tmp_path_factory) -> str:
 
     rows = labeled_examples(["en", "fr", "de"], 600, seed=1, flip=0.03)
     path = str(tmp_path_factory.mktemp("lid") / "lid.bin")
-    train_classifier([Example(r["text"], r["label"]) for r in rows], path, epoch=10, dim=16, seed=1)
+    train_classifier([Example(r["text"], r["label"]) for r in rows], path, epoch=10, dim=16, bucket=200_000, seed=1)
     return path
 
 
@@ -74,7 +76,7 @@ def quality_model(tmp_path_factory) -> str:
 
     rows = labeled_examples(["hq", "lq"], 400, seed=2)
     path = str(tmp_path_factory.mktemp("quality") / "quality.bin")
-    train_classifier([Example(r["text"], r["label"]) for r in rows], path, epoch=10, dim=16, seed=2)
+    train_classifier([Example(r["text"], r["label"]) for r in rows], path, epoch=10, dim=16, bucket=200_000, seed=2)
     return path
 
 

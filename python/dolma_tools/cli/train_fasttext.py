@@ -31,12 +31,13 @@ INSTALL_HINT = "train-fasttext needs the taggers distribution: pip install ./tag
 @click.option("--word-ngrams", default=2, show_default=True)
 @click.option("--dim", default=100, show_default=True)
 @click.option("--min-count", default=1, show_default=True)
+@click.option("--bucket", default=2_000_000, show_default=True, help="Hashed n-gram rows (model size ~ bucket*dim*4 bytes).")
 @click.option("--quantize", is_flag=True, help="Write a quantized model (smaller; needs >= 256 training rows).")
 @reports_errors
 def train_fasttext(
     labeled: str | None, positive: tuple[str, ...], negative: tuple[str, ...], positive_label: str,
     negative_label: str, text_field: str, label_field: str, output: str, validation_fraction: float,
-    seed: int, epoch: int, lr: float, word_ngrams: int, dim: int, min_count: int, quantize: bool,
+    seed: int, epoch: int, lr: float, word_ngrams: int, dim: int, min_count: int, bucket: int, quantize: bool,
 ) -> None:
     """Train a fastText classifier; print precision, recall and F1 on a held-out split.
 
@@ -61,6 +62,6 @@ def train_fasttext(
         examples = read_documents(positive, positive_label) + read_documents(negative, negative_label)
     report = train_classifier(
         examples, output, validation_fraction=validation_fraction, seed=seed, epoch=epoch, lr=lr,
-        word_ngrams=word_ngrams, dim=dim, min_count=min_count, quantize=quantize,
+        word_ngrams=word_ngrams, dim=dim, min_count=min_count, bucket=bucket, quantize=quantize,
     )
     click.echo(report.format())

@@ -5,8 +5,10 @@ smart_open reads). A URL is downloaded once into a cache folder under a name der
 URL, written to a temporary name and renamed, so parallel workers never read half a file.
 `resolve_model` runs when a tagger is built (config validation): a missing file, or a file whose
 header is not fastText's (magic number and format version), is an error naming the path before
-any document is read. A file with a good header but a damaged body is caught by `load_model` in
-the worker's ``setup()``, still before that worker tags anything. We check the header instead
+any document is read. A file with a good header but a damaged body is left to fastText's loader
+in the worker's ``setup()`` (before that worker tags anything; `load_model` names the file when
+fastText raises, but fastText may first spend a long time on a truncated file, since it trusts
+the sizes it reads). We check the header instead
 of loading the model at validation time because real classifiers (DCLM's is several GB) would
 then load once more per worker.
 """

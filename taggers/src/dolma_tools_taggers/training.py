@@ -128,9 +128,14 @@ def train_classifier(
     word_ngrams: int = 2,
     dim: int = 100,
     min_count: int = 1,
+    bucket: int = 2_000_000,
     quantize: bool = False,
 ) -> TrainingReport:
-    """Train, save to ``output`` (written to a temporary name, then renamed) and evaluate."""
+    """Train, save to ``output`` (written to a temporary name, then renamed) and evaluate.
+
+    ``bucket`` is the number of hashed n-gram rows (fastText's default, 2M, makes a model of
+    ``bucket * dim * 4`` bytes; small data needs far fewer).
+    """
     import fasttext
 
     _check_labels(examples)
@@ -146,7 +151,7 @@ def train_classifier(
                 handle.write(f"__label__{example.label} {normalize_for_fasttext(example.text)}\n")
         model = fasttext.train_supervised(
             input=train_file, epoch=epoch, lr=lr, wordNgrams=word_ngrams, dim=dim, minCount=min_count,
-            seed=seed, thread=1, verbose=0,
+            bucket=bucket, seed=seed, thread=1, verbose=0,
         )
         if quantize:
             if len(train) < 256:
