@@ -67,3 +67,9 @@ def test_paragraph_duplicates_and_pass_flag() -> None:
     assert tags["passes_all"][0].score == 1.0
     assert tags["word_count"] == [(0, len(good), 58.0)]
     assert GopherTagger().predict(Document(id="2", text=TEXT))["passes_all"][0].score == 0.0
+
+
+def test_ngram_hashing_keeps_word_order() -> None:
+    # "x y" and "y x" each occur twice; hashing them alike would report "x y" four times
+    stats = gopher_statistics("x y q y x r x y s y x")
+    assert stats["top_2gram_char_fraction"] == pytest.approx(4 / 11)

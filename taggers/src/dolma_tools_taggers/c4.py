@@ -16,9 +16,9 @@ Each key holds one span per flagged line (score 1.0; the span includes the line'
 marks inside kept lines are reported as ``citation`` spans. Page rules look, as in TFDS, only at
 lines that passed rules 1-3: ``has_lorem_ipsum``, ``has_curly_brace`` (``{``) and, when
 ``bad_words_path`` is given, ``bad_words`` (hits in lines kept so far, with ``bad_word`` spans).
-``sentences`` counts blingfire sentences in the kept lines (TFDS uses NLTK punkt). Document-level
-counts: ``line_count`` and ``lines_<rule>`` per rule. ``passes_all`` is 1.0 when C4 keeps the
-page: no lorem ipsum, no curly brace, no bad word, and at least ``min_sentences`` (3) sentences.
+Document-level counts: ``line_count``, ``kept_lines`` and ``lines_<rule>`` per rule. ``passes_all`` is 1.0 when C4 keeps the
+page: no lorem ipsum, no curly brace, no bad word, and at least ``min_sentences`` (3) sentences
+in the kept lines, counted line by line as TFDS does (blingfire here, NLTK punkt there).
 
 Differences from TFDS: lines are split on ``\n`` only (TFDS's ``splitlines`` also splits on rare
 separators such as ``\x0c`` and ``\u2028``); TFDS stops reading a page at its first page-level hit, we keep counting;
@@ -35,7 +35,6 @@ import blingfire
 from dolma_tools.documents import Attributes, Document, Span
 from dolma_tools.taggers.base import Tagger, document_span
 
-from dolma_tools_taggers.text import lines
 from dolma_tools_taggers.wordlist import WordList
 
 END_MARKS = (".", "?", "!", '"')
@@ -44,6 +43,7 @@ POLICY_SUBSTRINGS = (
 )
 LINE_RULES = ("too_long_word", "no_end_mark", "too_few_words", "javascript", "policy")
 _CITATION = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]")
+_POLICY = re.compile("|".join(POLICY_SUBSTRINGS))
 
 
 class C4Tagger(Tagger):
@@ -68,7 +68,7 @@ class C4Tagger(Tagger):
 
     def _line_rule(self, line: str) -> tuple[str | None, list[tuple[int, int]]]:
         """The first rule that removes ``line`` (stripped) or None, and its citation spans."""
-        if any(len(word) > self.max_word_length for word in line.split()):
+        if len(line) > self.max_word_length and any(len(word) > self.max_word_length for word in line.split()):
             return "too_long_word", []
         citations = [m.span() for m in _CITATION.finditer(line)] if "[" in line else []
         cleaned = _CITATION.sub("", line) if citations else line
@@ -79,9 +79,19 @@ class C4Tagger(Tagger):
         lower = cleaned.lower()
         if "javascript" in lower:
             return "javascript", []
-        if any(policy in lower for policy in POLICY_SUBSTRINGS):
+        if _POLICY.search(lower):
             return "policy", []
         return None, citations
+
+    def _enough_sentences(self, kept: list[str]) -> bool:
+        """TFDS counts sentences line by line, so each kept line has at least one: blingfire
+        (the slow part) only runs when there are fewer kept lines than sentences needed."""
+        if len(kept) >= self.min_sentences:
+            return True
+        found = 0
+        for line in kept:
+            found += blingfire.text_to_sentences(_CITATION.sub("", line)).count("\n") + 1
+        return found >= self.min_sentences
 
     def predict(self, doc: Document) -> Attributes:
         spans: dict[str, list[Span]] = {f"line_{rule}": [] for rule in LINE_RULES}
@@ -91,12 +101,15 @@ class C4Tagger(Tagger):
         kept: list[str] = []
         line_count = 0
         lorem = curly = False
-        for piece in lines(doc.text):
-            line = piece.text.strip()
+        text = doc.text
+        start = 0
+        for raw in text.split("\n"):
+            line_start, start = start, start + len(raw) + 1
+            line = raw.strip()
             if not line:
                 continue
             line_count += 1
-            offset = piece.start + len(piece.text) - len(piece.text.lstrip())
+            offset = line_start + len(raw) - len(raw.lstrip())
             rule, line_citations = self._line_rule(line)
             if rule not in ("too_long_word", "no_end_mark", "too_few_words"):
                 lower = line.lower()
@@ -108,15 +121,13 @@ class C4Tagger(Tagger):
                 kept.append(line)
                 citations.extend(Span(offset + s, offset + e, 1.0) for s, e in line_citations)
             else:
-                span = Span(piece.start, piece.end, 1.0)
+                span = Span(line_start, min(start, len(text)), 1.0)
                 spans[f"line_{rule}"].append(span)
                 removed.append(span)
-        kept_text = _CITATION.sub("", "\n".join(kept))
-        sentences = len(blingfire.text_to_sentences_and_offsets(kept_text)[1]) if kept_text.strip() else 0
-        passes = not lorem and not curly and not bad_words and sentences >= self.min_sentences
+        passes = not lorem and not curly and not bad_words and self._enough_sentences(kept)
         result: Attributes = {
             "line_count": document_span(doc, line_count),
-            "sentences": document_span(doc, sentences),
+            "kept_lines": document_span(doc, len(kept)),
             "has_lorem_ipsum": document_span(doc, lorem),
             "has_curly_brace": document_span(doc, curly),
             "passes_all": document_span(doc, passes),

@@ -23,7 +23,8 @@ DUPLICATE_NS = (5, 6, 7, 8, 9, 10)
 
 @numba.njit(cache=True, nogil=True)
 def _mix(a: np.uint64, b: np.uint64) -> np.uint64:
-    x = (a ^ b) * np.uint64(0x9E3779B97F4A7C15)
+    """Order-sensitive: (a, b) and (b, a) must hash apart, or "x y" and "y x" would merge."""
+    x = a * np.uint64(0x9E3779B97F4A7C15) + b
     x ^= x >> np.uint64(31)
     x *= np.uint64(0xBF58476D1CE4E5B9)
     return x ^ (x >> np.uint64(29))
