@@ -11,7 +11,6 @@ blingfire (rule-based, fast, handles "Dr." and "p.m."). Words are whitespace-sep
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import NamedTuple
 
 import blingfire
@@ -64,10 +63,6 @@ def sentences(text: str) -> list[Piece]:
         return []
     _, offsets = blingfire.text_to_sentences_and_offsets(text)
     return [Piece(text[start:end], start, end) for start, end in offsets]
-
-
-def iter_nonblank(pieces: list[Piece]) -> Iterator[Piece]:
-    return (piece for piece in pieces if piece.text.strip())
 
 
 def normalize_for_fasttext(text: str) -> str:
