@@ -115,8 +115,7 @@ def test_train_from_document_globs_and_bad_input(tmp_path: Path) -> None:
     model = tmp_path / "m.bin"
     result = runner.invoke(main, ["train-fasttext", "--positive", str(tmp_path / "hq" / "documents"),
                                   "--negative", str(tmp_path / "lq" / "documents" / "*.jsonl"),
-                                  "-o", str(model), "--dim", "8", "--bucket", "200000", "--quantize",
-                                  "--lr", "0.05", "--word-ngrams", "1"])
+                                  "-o", str(model), "--dim", "16", "--bucket", "200000", "--quantize"])
     assert result.exit_code == 0, result.output
     tagger = FastTextClassifierTagger(model_path=str(model))
     tagger.setup()
