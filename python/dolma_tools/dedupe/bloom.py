@@ -13,6 +13,8 @@ import shutil
 import sys
 import uuid
 
+import numpy as np
+
 from dolma_tools._core import BloomFilter, BloomSizing
 from dolma_tools.dedupe.config import BloomConfig
 from dolma_tools.dedupe.work import load_json, save_json
@@ -125,3 +127,12 @@ def publish(pending: str, config: BloomConfig, mode_fingerprint: str, settings: 
     shutil.copyfile(pending, temporary)
     os.replace(temporary, config.path)
     save_json(config.path + ".json", {"fingerprint": mode_fingerprint, "settings": settings, "runs": [*runs, run]})
+
+
+def repeated_keys(bloom: BloomFilter, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``duplicate[i]``: whether key i was already in the filter, inserting keys in input order.
+
+    The decision rule of the exact modes (documents, paragraphs): the first copy finds its key
+    absent, every later copy finds it present.
+    """
+    return {"duplicate": bloom.insert_if_absent_hashes(arrays["hash"])}

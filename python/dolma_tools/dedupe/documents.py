@@ -13,7 +13,8 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from dolma_tools._core import BloomFilter, hash64_batch
+from dolma_tools._core import hash64_batch
+from dolma_tools.dedupe.bloom import repeated_keys
 from dolma_tools.dedupe.config import DocumentsMode
 from dolma_tools.dedupe.text import normalize_key
 from dolma_tools.documents import Document, Span
@@ -53,9 +54,7 @@ def extract(mode: DocumentsMode, docs: list[Document], lines: list[int], source:
     return {"hash": hash64_batch(keys, seed), "doc": np.asarray(indices, dtype=np.int64)}
 
 
-def decide(bloom: BloomFilter, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """``duplicate[i]``: whether keyed document i's key was seen earlier in input order."""
-    return {"duplicate": bloom.insert_if_absent_hashes(arrays["hash"])}
+decide = repeated_keys  # the stage calls each Bloom mode's ``decide``
 
 
 def annotate(prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np.ndarray],

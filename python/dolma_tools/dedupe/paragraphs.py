@@ -12,7 +12,8 @@ import collections
 
 import numpy as np
 
-from dolma_tools._core import BloomFilter, hash64_batch
+from dolma_tools._core import hash64_batch
+from dolma_tools.dedupe.bloom import repeated_keys
 from dolma_tools.dedupe.config import ParagraphsMode
 from dolma_tools.dedupe.text import normalize_key, paragraphs
 from dolma_tools.documents import Document, Span
@@ -33,8 +34,7 @@ def extract(mode: ParagraphsMode, docs: list[Document], seed: int) -> dict[str, 
     return {"hash": hash64_batch(keys, seed), "doc": table[:, 0], "start": table[:, 1], "end": table[:, 2]}
 
 
-def decide(bloom: BloomFilter, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {"duplicate": bloom.insert_if_absent_hashes(arrays["hash"])}
+decide = repeated_keys  # the stage calls each Bloom mode's ``decide``
 
 
 def annotate(prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np.ndarray],
