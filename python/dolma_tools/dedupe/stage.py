@@ -32,7 +32,7 @@ from dolma_tools.dedupe.report import build_report, print_table
 from dolma_tools.dedupe.tasks import HashTask, WriteTask, mode_arrays
 from dolma_tools.dedupe.work import WorkDir, load_arrays, load_json, run_fingerprint, save_arrays, save_json
 from dolma_tools.errors import ConfigError
-from dolma_tools.executor import RunSummary, run_tasks
+from dolma_tools.executor import RunSummary, make_executor, run_tasks
 from dolma_tools.executor.runner import pending_tasks
 from dolma_tools.io import attributes_path, attributes_root, expand
 from dolma_tools.io.compression import is_remote
@@ -174,14 +174,15 @@ def run(config: DedupeConfig, *, quiet: bool = False) -> RunSummary:
     hashing = [HashTask(source=path, output=work.hashes(i), modes=modes,
                         skip_bad_lines=config.on_error == "skip", eval_filter=eval_filter)
                for i, path in enumerate(files)]
-    run_tasks("dedupe:hash", hashing, config, quiet=quiet)
-    summary = load_json(work.decided)
-    if summary is None or (config.overwrite and not summary["published"]):
-        summary = _decide(config, files, work, quiet)
-    elif config.overwrite and not quiet:
-        print("dedupe: reusing saved decisions (a persistent filter already holds this run's keys)", file=sys.stderr)
-    firsts = np.cumsum([0] + summary["doc_counts"]).tolist()
-    phase3 = run_tasks("dedupe", _write_tasks(config, files, work, firsts), config, quiet=quiet)
+    with make_executor(config.executor, config.workers) as executor:  # workers start once for both phases
+        run_tasks("dedupe:hash", hashing, config, quiet=quiet, executor=executor)
+        summary = load_json(work.decided)
+        if summary is None or (config.overwrite and not summary["published"]):
+            summary = _decide(config, files, work, quiet)
+        elif config.overwrite and not quiet:
+            print("dedupe: reusing saved decisions (a persistent filter already holds this run's keys)", file=sys.stderr)
+        firsts = np.cumsum([0] + summary["doc_counts"]).tolist()
+        phase3 = run_tasks("dedupe", _write_tasks(config, files, work, firsts), config, quiet=quiet, executor=executor)
     _publish(config, work, summary)
     return _finish(config, files, work, root, started, processed=phase3.files_processed, quiet=quiet)
 

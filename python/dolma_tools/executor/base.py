@@ -34,7 +34,11 @@ class Task(Protocol):
 
 
 class Executor(abc.ABC):
-    """Runs tasks somewhere and yields each one's counters as it finishes (any order)."""
+    """Runs tasks somewhere and yields each one's counters as it finishes (any order).
+
+    Used as a context manager, one executor may run several `map` calls (the phases of a stage)
+    on the same workers; `close` releases them.
+    """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
@@ -42,6 +46,15 @@ class Executor(abc.ABC):
     @abc.abstractmethod
     def map(self, tasks: Sequence[Task], report: Report) -> Iterator[tuple[Task, collections.Counter]]:
         """Run every task; raise on the first failure after stopping the others."""
+
+    def close(self) -> None:
+        """Release workers kept between `map` calls (nothing by default)."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def make_executor(kind: str, workers: int | None) -> Executor:

@@ -71,6 +71,13 @@ def _run_in_worker(task: Task) -> collections.Counter:
 
 
 class LocalExecutor(Executor):
+    """Runs tasks in a pool of spawned processes, kept open between `map` calls until `close`."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        super().__init__(workers)
+        self._pool: ProcessPoolExecutor | None = None
+        self._progress: multiprocessing.Queue | None = None
+
     def map(self, tasks: Sequence[Task], report: Report) -> Iterator[tuple[Task, collections.Counter]]:
         if self.workers == 1 or len(tasks) <= 1:
             for task in tasks:
@@ -78,9 +85,18 @@ class LocalExecutor(Executor):
             return
         yield from self._map_pool(tasks, report)
 
+    def _start(self) -> tuple[ProcessPoolExecutor, multiprocessing.Queue]:
+        if self._pool is None or self._progress is None:
+            context = multiprocessing.get_context("spawn")
+            self._progress = context.Queue()
+            # Processes start on demand, so a phase with fewer tasks than workers starts fewer.
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_init_worker, initargs=(self._progress,)
+            )
+        return self._pool, self._progress
+
     def _map_pool(self, tasks: Sequence[Task], report: Report) -> Iterator[tuple[Task, collections.Counter]]:
-        context = multiprocessing.get_context("spawn")
-        progress: multiprocessing.Queue = context.Queue()
+        pool, progress = self._start()
         stop = threading.Event()
 
         def forward_progress() -> None:
@@ -92,12 +108,6 @@ class LocalExecutor(Executor):
 
         forwarder = threading.Thread(target=forward_progress, daemon=True)
         forwarder.start()
-        pool = ProcessPoolExecutor(
-            max_workers=min(self.workers, len(tasks)),
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(progress,),
-        )
         try:
             pending = {pool.submit(_run_in_worker, task): task for task in tasks}
             while pending:
@@ -109,15 +119,32 @@ class LocalExecutor(Executor):
                     except BrokenProcessPool:
                         raise StageError(task.name, "a worker process died (killed or out of memory)") from None
                     yield task, counters
+        except BaseException:
+            self._stop(terminate=True)  # a failure (or an abandoned map) stops the busy workers now
+            raise
         finally:
-            _stop_pool(pool)
             stop.set()
             forwarder.join()
-            while True:  # counts sent just before the pool stopped
+            while True:  # counts sent just before the last task finished
                 try:
                     report(progress.get_nowait())
                 except (queue.Empty, OSError, ValueError):
                     break
+
+    def close(self) -> None:
+        self._stop(terminate=False)
+
+    def _stop(self, *, terminate: bool) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if terminate:
+            _stop_pool(pool)
+        else:
+            pool.shutdown(wait=True)
+        if self._progress is not None:
+            self._progress.close()
+            self._progress = None
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:

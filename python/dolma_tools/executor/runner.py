@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dolma_tools.config.models import ExecutionConfig
-from dolma_tools.executor.base import Task, make_executor
+from dolma_tools.executor.base import Executor, Task, make_executor
 from dolma_tools.executor.progress import Progress
 from dolma_tools.io.compression import atomic_writer, exists
 
@@ -53,19 +53,26 @@ def run_tasks(
     *,
     summary_path: str | None = None,
     quiet: bool = False,
+    executor: Executor | None = None,
 ) -> RunSummary:
-    """Run what is not done yet, then write and return the summary."""
+    """Run what is not done yet, then write and return the summary.
+
+    A stage with several phases passes one open ``executor`` to each, so that workers start once.
+    """
     started = time.monotonic()
     todo = pending_tasks(tasks, execution.overwrite)
     progress = Progress(stage, len(todo), quiet=quiet)
     totals: collections.Counter = collections.Counter()
-    executor = make_executor(execution.executor, execution.workers)
+    owned = executor is None
+    runner = make_executor(execution.executor, execution.workers) if executor is None else executor
     try:
-        for _, counters in executor.map(todo, progress.add_documents):
+        for _, counters in runner.map(todo, progress.add_documents):
             totals.update(counters)
             progress.add_file()
     finally:
         progress.close()
+        if owned:
+            runner.close()
     summary = RunSummary(
         stage=stage,
         files_total=len(tasks),

@@ -5,6 +5,11 @@ A truncated archive raises `EOFError` at the end instead of ending early: that i
 goes through `backports.zstd` (the stdlib `compression.zstd` from 3.14), whose reader checks the
 end-of-frame marker, rather than `zstandard.stream_reader`, which stops silently.
 
+Gzip goes through ISA-L (`isal.igzip`): it reads the same files as the stdlib ``gzip`` module
+about 2.4x faster, and its level 3 writes output about 3 % larger than zlib's level 6 roughly
+9x faster (measured on JSONL text), which matters because compressing output was most of a
+document mix's time.
+
 Writing: `atomic_writer` never leaves a partial file under the final name. Locally it writes a
 hidden temporary file in the destination folder and renames it into place; on object stores the
 object only appears when the multipart upload completes, and an exception aborts the upload.
@@ -15,13 +20,16 @@ from __future__ import annotations
 
 import bz2
 import contextlib
-import gzip
 import io
 import os
 import sys
 import uuid
+import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
+
+from isal import igzip
+from isal.igzip_lib import IsalError
 
 if sys.version_info >= (3, 14):
     from compression import zstd
@@ -29,8 +37,12 @@ else:
     from backports import zstd
 
 READ_BUFFER = 1 << 20
-GZIP_LEVEL = 6
+GZIP_LEVEL = 3
+"""ISA-L's levels run 0-3; 3 compresses about as well as zlib's 6."""
 ZSTD_LEVEL = 3
+
+DECOMPRESSION_ERRORS: tuple[type[Exception], ...] = (EOFError, OSError, zlib.error, IsalError, zstd.ZstdError)
+"""What a damaged or truncated archive raises while it is read (``gzip.BadGzipFile`` is an OSError)."""
 
 
 def is_remote(path: str) -> bool:
@@ -66,7 +78,7 @@ def open_read(path: str, transport_params: dict | None = None) -> Iterator[Binar
     with _open_raw(path, "rb", transport_params) as raw:
         codec = compression_of(path)
         if codec == "gz":
-            stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb")
+            stream: BinaryIO = igzip.IGzipFile(fileobj=raw, mode="rb")
         elif codec == "zst":
             stream = zstd.ZstdFile(raw, mode="rb")
         elif codec == "bz2":
@@ -79,12 +91,17 @@ def open_read(path: str, transport_params: dict | None = None) -> Iterator[Binar
 
 def _compressing(raw: BinaryIO, codec: str | None) -> BinaryIO:
     if codec == "gz":
-        return gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0)
+        return igzip.IGzipFile(filename="", fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0)
     if codec == "zst":
         return zstd.ZstdFile(raw, mode="wb", level=ZSTD_LEVEL)
     if codec == "bz2":
         return bz2.BZ2File(raw, mode="wb")
     return raw
+
+
+def gzip_member(data: bytes) -> bytes:
+    """``data`` as one complete gzip member (no timestamp or name), at `GZIP_LEVEL`."""
+    return igzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 @contextlib.contextmanager

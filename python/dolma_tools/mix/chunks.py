@@ -9,13 +9,12 @@ can be written in parallel, deterministically, without compressing twice.
 
 from __future__ import annotations
 
-import zlib
 from typing import BinaryIO
 
 from backports import zstd
+from isal import igzip
 
-GZIP_LEVEL = 6
-ZSTD_LEVEL = 3
+from dolma_tools.io.compression import ZSTD_LEVEL, gzip_member
 MIN_CHUNK, MAX_CHUNK = 16 * 1024, 4 * 2**20
 
 Codec = str
@@ -30,8 +29,7 @@ def chunk_bytes(max_bytes: int) -> int:
 def compress(data: bytes, codec: Codec) -> bytes:
     """One self-contained gzip member / zstd frame (or the bytes themselves)."""
     if codec == "gz":
-        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)  # 31: gzip wrapper, mtime 0
-        return compressor.compress(data) + compressor.flush()
+        return gzip_member(data)
     if codec == "zst":
         return zstd.compress(data, level=ZSTD_LEVEL)
     return data
@@ -39,7 +37,7 @@ def compress(data: bytes, codec: Codec) -> bytes:
 
 def decompress(data: bytes, codec: Codec) -> bytes:
     if codec == "gz":
-        return zlib.decompress(data, 31)
+        return igzip.decompress(data)
     if codec == "zst":
         return zstd.decompress(data)
     return data

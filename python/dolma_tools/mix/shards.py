@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import gzip
 import math
 import mmap
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from dolma_tools.executor.base import Report
+from dolma_tools.io.compression import gzip_member
 from dolma_tools.mix.documents import raw_atomic_writer
 from dolma_tools.mix.prepare import INDEX_DTYPE
 
@@ -127,8 +127,8 @@ class TokenShardTask:
                 out.write(tokens[number][start:start + length].tobytes())
                 lines.append(f"{position},{position + length},".encode() + metas[number].tail(meta) + b"\n")
                 position += length
-        with raw_atomic_writer(self.metadata) as out, gzip.GzipFile(fileobj=out, mode="wb", mtime=0, filename="") as gz:
-            gz.write(b"".join(lines))
+        with raw_atomic_writer(self.metadata) as out:
+            out.write(gzip_member(b"".join(lines)))
         for meta_reader in metas.values():
             meta_reader.close()
         report(len(lines))

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from dolma_tools.errors import ConfigError
-from dolma_tools.executor import RunSummary, run_tasks
+from dolma_tools.executor import RunSummary, make_executor, run_tasks
 from dolma_tools.io import atomic_writer, expand
 from dolma_tools.mix.chunks import chunk_bytes
 from dolma_tools.mix.config import MixConfig
@@ -210,15 +210,16 @@ def run(config: MixConfig, *, quiet: bool = False) -> RunSummary:
         return RunSummary(**done, files_processed=0, files_already_done=done["files_total"], seconds=0.0)
     tasks = plan(config)
     info = check(config)
-    first = run_tasks("mix", tasks, config, quiet=quiet)
-    counters: collections.Counter = collections.Counter()
-    for task in tasks:
-        with open(task.files.counts, encoding="utf-8") as stream:
-            counters.update(json.load(stream))
-    limits = _thresholds(config, tasks)
-    document_tasks = _document_tasks(config, tasks, limits)
-    token_tasks = _token_tasks(config, tasks, limits, info.dtype if info else "uint16")
-    run_tasks("mix", [*document_tasks, *token_tasks], config, quiet=quiet)
+    with make_executor(config.executor, config.workers) as executor:  # workers start once for both passes
+        first = run_tasks("mix", tasks, config, quiet=quiet, executor=executor)
+        counters: collections.Counter = collections.Counter()
+        for task in tasks:
+            with open(task.files.counts, encoding="utf-8") as stream:
+                counters.update(json.load(stream))
+        limits = _thresholds(config, tasks)
+        document_tasks = _document_tasks(config, tasks, limits)
+        token_tasks = _token_tasks(config, tasks, limits, info.dtype if info else "uint16")
+        run_tasks("mix", [*document_tasks, *token_tasks], config, quiet=quiet, executor=executor)
 
     mixture = _mixture(config, tasks, limits)
     summary = RunSummary(
