@@ -5,7 +5,7 @@
 //! Every variant computes exactly the same values.
 
 /// Permutations processed together, their running minima kept in registers over all hashes.
-const BLOCK: usize = 16;
+const BLOCK: usize = 8;
 
 /// `sig[j] = min(sig[j], (a[j]·h + b[j] mod 2^64) >> 32)` for every hash `h`.
 #[inline(always)]
@@ -18,15 +18,14 @@ fn fold_portable(a: &[u64], b: &[u64], sig: &mut [u32], hashes: &[u64]) {
         let mut bb = [0u64; BLOCK];
         ab.copy_from_slice(&a[start..start + BLOCK]);
         bb.copy_from_slice(&b[start..start + BLOCK]);
-        let mut acc = [u32::MAX; BLOCK];
+        let mut acc = [u64::MAX; BLOCK];
         for &h in hashes {
             for l in 0..BLOCK {
-                let v = (ab[l].wrapping_mul(h).wrapping_add(bb[l]) >> 32) as u32;
-                acc[l] = acc[l].min(v);
+                acc[l] = acc[l].min(ab[l].wrapping_mul(h).wrapping_add(bb[l]));
             }
         }
         for l in 0..BLOCK {
-            sig[start + l] = sig[start + l].min(acc[l]);
+            sig[start + l] = sig[start + l].min((acc[l] >> 32) as u32);
         }
     }
     for &h in hashes {

@@ -16,6 +16,7 @@
 
 mod kernel;
 pub mod shingle;
+pub mod words;
 
 use rayon::prelude::*;
 
@@ -23,7 +24,8 @@ use crate::error::{invalid, Result};
 use crate::hash::{hash64, mix64, seed_stream};
 use crate::parallel;
 pub use shingle::{ShingleConfig, ShingleMode};
-use shingle::{for_each_shingle, for_each_word, Scratch};
+use shingle::{for_each_shingle, Scratch};
+use words::{for_each_word, WordScratch};
 
 /// The hash of a word shingle from the hashes of its words, in order.
 ///
@@ -43,7 +45,7 @@ pub fn combine_word_hashes(words: &[u64]) -> u64 {
 #[derive(Default)]
 pub struct Buffers {
     shingles: Scratch,
-    word: Vec<u8>,
+    word: WordScratch,
     words: Vec<u64>,
     hashes: Vec<u64>,
 }
