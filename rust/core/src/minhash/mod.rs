@@ -34,11 +34,19 @@ use words::{for_each_word, WordScratch};
 /// equal length that differ in one word never collide.
 #[inline]
 pub fn combine_word_hashes(words: &[u64]) -> u64 {
-    let mut h = (words.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    for &w in words {
-        h = (h.rotate_left(23) ^ w).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-    }
-    mix64(h)
+    mix64(words.iter().fold(combine_start(words.len()), |h, &w| combine_step(h, w)))
+}
+
+/// `h` before the first word of a shingle of `len` words.
+#[inline(always)]
+fn combine_start(len: usize) -> u64 {
+    (len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// `h` after word hash `w`.
+#[inline(always)]
+fn combine_step(h: u64, w: u64) -> u64 {
+    (h.rotate_left(23) ^ w).wrapping_mul(0xFF51_AFD7_ED55_8CCD)
 }
 
 /// Reusable buffers of a signature computation.
@@ -104,7 +112,8 @@ impl MinHasher {
                 if words.len() < n {
                     b.hashes.push(combine_word_hashes(words));
                 } else {
-                    b.hashes.extend(words.windows(n).map(combine_word_hashes));
+                    b.hashes.resize(words.len() - n + 1, 0);
+                    kernel::combine_windows(words, n, &mut b.hashes);
                 }
             }
         }

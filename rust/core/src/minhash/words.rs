@@ -38,6 +38,7 @@ pub fn for_each_word(text: &str, cfg: &ShingleConfig, scratch: &mut WordScratch,
     let WordScratch { masks, word } = scratch;
     let bytes = text.as_bytes();
     classify(bytes, masks);
+    // The start of a word that runs into the next chunk.
     let mut open = None;
     // Whether the byte before the chunk is whitespace (the start of the text counts as one). The
     // padding chunk is all whitespace: it ends a word that runs to the end of the text.
@@ -49,40 +50,34 @@ pub fn for_each_word(text: &str, cfg: &ShingleConfig, scratch: &mut WordScratch,
         carry = space >> 63;
         let mut starts = !space & after_space;
         let mut ends = space & !after_space;
-        if let Some(start) = open {
-            if ends == 0 {
+        while ends != 0 {
+            let start = match open.take() {
+                Some(start) => start,
+                None => {
+                    let start = base + starts.trailing_zeros() as usize;
+                    starts &= starts - 1;
+                    start
+                }
+            };
+            let end = base + ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            let w = &bytes[start..end];
+            let normalised = if !has_special(masks, start, end) {
+                w
+            } else if let Some(len) = ascii_word(w, cfg, word) {
+                &word[..len]
+            } else {
+                // `start` and `end` are at ASCII whitespace or the ends of the text: char boundaries.
+                unicode_word(&text[start..end], cfg, word, &mut f);
                 continue;
+            };
+            if !normalised.is_empty() {
+                f(normalised);
             }
-            emit(text, start, base + ends.trailing_zeros() as usize, masks, cfg, word, &mut f);
-            ends &= ends - 1;
-            open = None;
         }
-        while starts != 0 {
-            let start = base + starts.trailing_zeros() as usize;
-            starts &= starts - 1;
-            if ends == 0 {
-                open = Some(start);
-                break;
-            }
-            emit(text, start, base + ends.trailing_zeros() as usize, masks, cfg, word, &mut f);
-            ends &= ends - 1;
+        if starts != 0 {
+            open = Some(base + starts.trailing_zeros() as usize);
         }
-    }
-}
-
-/// Call `f` on the normalised word(s) of `text[start..end]`, a run of non-whitespace ASCII bytes.
-#[inline(always)]
-fn emit(text: &str, start: usize, end: usize, masks: &[[u64; 2]], cfg: &ShingleConfig, word: &mut Vec<u8>, f: &mut impl FnMut(&[u8])) {
-    let w = &text.as_bytes()[start..end];
-    if !has_special(masks, start, end) {
-        f(w);
-    } else if let Some(len) = ascii_word(w, cfg, word) {
-        if len > 0 {
-            f(&word[..len]);
-        }
-    } else {
-        // `start` and `end` are at ASCII whitespace or the ends of the text: char boundaries.
-        unicode_word(&text[start..end], cfg, word, f);
     }
 }
 
