@@ -253,4 +253,45 @@ mod tests {
         assert!(jaccard(&[1, 2], &[1]).is_err());
         assert!(jaccard(&[], &[]).is_err());
     }
+
+    /// A fixed corpus: texts drawn from every ASCII byte, multi-byte letters, Unicode spaces and
+    /// punctuation, short and long words, at random.
+    fn corpus() -> Vec<String> {
+        let alphabet: Vec<char> = (0u8..0x80)
+            .map(char::from)
+            .chain("ÉéßİΣ€—«»\u{a0}\u{2003}\u{3000}\u{85}ǅﬁ😀".chars())
+            .chain("      eeaaiioouu".chars())
+            .collect();
+        let mut rnd = seed_stream(2024);
+        let mut texts: Vec<String> = (0..400)
+            .map(|_| {
+                let len = rnd.next().unwrap() as usize % 700;
+                (0..len).map(|_| alphabet[rnd.next().unwrap() as usize % alphabet.len()]).collect()
+            })
+            .collect();
+        texts.push(String::new());
+        texts.push("Some words. Then, More Words; and a loooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooooong one!".repeat(5));
+        texts
+    }
+
+    #[test]
+    fn signatures_equal_those_of_the_first_implementation() {
+        let configs = [
+            ShingleConfig::default(),
+            ShingleConfig { ngram: 1, ..Default::default() },
+            ShingleConfig { ngram: 3, lowercase: false, remove_punctuation: false, ..Default::default() },
+            ShingleConfig { ngram: 5, mode: ShingleMode::Char, ..Default::default() },
+        ];
+        let mut digest = 0u64;
+        for cfg in configs {
+            let m = MinHasher::new(37, 42, cfg).unwrap();
+            for t in corpus() {
+                for v in m.signature(&t) {
+                    digest = mix64(digest ^ v as u64);
+                }
+            }
+        }
+        // The value the first implementation (before the word scanner and kernels of today) gave.
+        assert_eq!(digest, 0xe830_1b5f_f964_c7ab, "{digest:#018x}");
+    }
 }
