@@ -30,20 +30,6 @@ pub struct WordScratch {
 /// first end.
 pub fn for_each_word(text: &str, cfg: &ShingleConfig, scratch: &mut WordScratch, mut f: impl FnMut(&[u8])) {
     let bytes = text.as_bytes();
-    let mut emit = |start: usize, end: usize, special: bool| {
-        let w = &bytes[start..end];
-        let normalised = if !special {
-            w
-        } else if let Some(len) = ascii_word(w, cfg, &mut scratch.word) {
-            &scratch.word[..len]
-        } else {
-            // `start` and `end` are at ASCII whitespace or the ends of the text: char boundaries.
-            return unicode_word(&text[start..end], cfg, &mut scratch.word, &mut f);
-        };
-        if !normalised.is_empty() {
-            f(normalised);
-        }
-    };
     // The open word: its start and whether it has special bytes so far.
     let mut open: Option<(usize, bool)> = None;
     // Whether the byte before the chunk is whitespace (the start of the text counts as one).
@@ -71,7 +57,7 @@ pub fn for_each_word(text: &str, cfg: &ShingleConfig, scratch: &mut WordScratch,
                     (base + start as usize, before_end >> start != 0)
                 }
             };
-            emit(start, base + end as usize, has_special);
+            emit(text, start, base + end as usize, has_special, cfg, &mut scratch.word, &mut f);
         }
         if starts != 0 {
             let start = starts.trailing_zeros();
@@ -82,7 +68,25 @@ pub fn for_each_word(text: &str, cfg: &ShingleConfig, scratch: &mut WordScratch,
     }
     // A word that runs to the end of a text of whole chunks.
     if let Some((start, has_special)) = open {
-        emit(start, bytes.len(), has_special);
+        emit(text, start, bytes.len(), has_special, cfg, &mut scratch.word, &mut f);
+    }
+}
+
+/// Call `f` on the normalised word(s) of `text[start..end]`, a run of bytes without ASCII
+/// whitespace (`special`: whether it has special bytes).
+#[inline(always)]
+fn emit(text: &str, start: usize, end: usize, special: bool, cfg: &ShingleConfig, buf: &mut Vec<u8>, f: &mut impl FnMut(&[u8])) {
+    let w = &text.as_bytes()[start..end];
+    let normalised = if !special {
+        w
+    } else if let Some(len) = ascii_word(w, cfg, buf) {
+        &buf[..len]
+    } else {
+        // `start` and `end` are at ASCII whitespace or the ends of the text: char boundaries.
+        return unicode_word(&text[start..end], cfg, buf, f);
+    };
+    if !normalised.is_empty() {
+        f(normalised);
     }
 }
 
