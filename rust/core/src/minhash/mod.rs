@@ -1,9 +1,10 @@
 //! MinHash signatures of documents.
 //!
 //! Each shingle (see [`shingle`]) is hashed to 64 bits. Character shingles: `hash64(shingle,
-//! seed)`. Word shingles: each word once, `w = hash64(word, seed)`, and a shingle of words
-//! `w_1..w_k` is [`combine_word_hashes`]`(w_1..w_k)` (so a text of N words costs N byte-string
-//! hashes, not N·n). Permutation `j` of
+//! seed)`. Word shingles: each word once (found by [`words`] without building the normalised
+//! text), `w = hash64(word, seed)`, and a shingle of words `w_1..w_k` is
+//! [`combine_word_hashes`]`(w_1..w_k)` (so a text of N words costs N byte-string hashes, not
+//! N·n). Permutation `j` of
 //! the 64-bit hash `h` is the multiply-add-shift map `π_j(h) = (a_j·h + b_j mod 2^64) >> 32`
 //! with `a_j` odd and `b_j` drawn from the seed (Dietzfelbinger's strongly universal family from
 //! 64-bit keys to 32-bit values). It plays the role of datasketch's `(a·h + b) mod (2^61 - 1)`
