@@ -1,57 +1,94 @@
-//! Time the phases of a MinHash signature (CPU time of this thread): `cargo run --release --example minhash_phases`.
-use dolma_tools_core::minhash::{shingle::for_each_word, MinHasher, ShingleConfig};
+//! CPU time per document of each phase of a MinHash signature (112 permutations, word 5-grams,
+//! ~3 KB English-like documents): `cargo run --release -p dolma-tools-core --example minhash_phases`.
+//!
+//! Each phase is repeated over 2,000 documents until it has run for at least 0.2 s, because the
+//! per-thread CPU clock (/proc/thread-self/schedstat, so that a busy machine does not skew it)
+//! only advances at scheduler ticks.
 use dolma_tools_core::hash::hash64;
+use dolma_tools_core::minhash::words::{for_each_word, WordScratch};
+use dolma_tools_core::minhash::{MinHasher, ShingleConfig};
 
-/// CPU time of this thread in ns (/proc/thread-self/schedstat), so that a loaded machine does not skew it.
-struct Instant(u64);
+/// CPU time of this thread in ns.
 fn cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat").unwrap().split(' ').next().unwrap().parse().unwrap()
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").expect("Linux schedstat");
+    stat.split(' ').next().and_then(|t| t.parse().ok()).expect("schedstat CPU time")
 }
-impl Instant {
-    fn now() -> Self { Instant(cpu_ns()) }
-    fn elapsed(&self) -> std::time::Duration { std::time::Duration::from_nanos(cpu_ns() - self.0) }
+
+/// Microseconds of CPU per document of `phase` (which handles all `n` documents once).
+fn per_doc(n: usize, mut phase: impl FnMut()) -> f64 {
+    let (start, mut runs) = (cpu_ns(), 0);
+    while cpu_ns() - start < 200_000_000 {
+        phase();
+        runs += 1;
+    }
+    (cpu_ns() - start) as f64 / 1e3 / (runs * n) as f64
+}
+
+/// Documents of sentences drawn from a small vocabulary, capitalised and ending with '.'.
+fn documents(n: usize) -> Vec<String> {
+    let words: Vec<&str> = "the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her she there been one all we their corpus dataset training model language token filter quality duplicate pipeline research".split(' ').collect();
+    let mut state = 1u64;
+    let mut rnd = || {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    (0..n)
+        .map(|_| {
+            let mut s = String::new();
+            while s.len() < 3000 {
+                let k = 6 + rnd() % 18;
+                let mut sent: Vec<String> = (0..k).map(|_| words[rnd() % words.len()].to_string()).collect();
+                sent[0] = sent[0][..1].to_uppercase() + &sent[0][1..];
+                s.push_str(&sent.join(" "));
+                s.push_str(". ");
+            }
+            s
+        })
+        .collect()
 }
 
 fn main() {
-    let words: Vec<&str> = "the of and to in a is that for it as was with be by on not he this are or his from at which but have an they you were her she there been one all we their corpus dataset training model language token filter quality duplicate pipeline research".split(' ').collect();
-    let mut state = 1u64;
-    let mut rnd = || { state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); (state >> 33) as usize };
-    let docs: Vec<String> = (0..2000).map(|_| {
-        let mut s = String::new();
-        while s.len() < 3000 {
-            let k = 6 + rnd() % 18;
-            let mut sent: Vec<String> = (0..k).map(|_| words[rnd() % words.len()].to_string()).collect();
-            sent[0] = sent[0][..1].to_uppercase() + &sent[0][1..];
-            s.push_str(&sent.join(" "));
-            s.push_str(". ");
-        }
-        s
-    }).collect();
-    let m = MinHasher::new(112, 1, ShingleConfig::default()).unwrap();
-    for _ in 0..3 {
-        let t = Instant::now();
-        let mut total = 0usize;
-        let mut hs = Vec::new();
-        for d in &docs { hs = m.shingle_hashes(d); total += hs.len(); }
-        let t_hash = t.elapsed().as_secs_f64() / docs.len() as f64;
-        let cfg = ShingleConfig::default();
-        let mut buf = Vec::new();
-        let t = Instant::now();
-        let mut nw = 0usize;
-        for d in &docs { for_each_word(d, &cfg, &mut buf, |w| nw += w.len()); }
-        let t_tok = t.elapsed().as_secs_f64() / docs.len() as f64;
-        let t = Instant::now();
-        let mut acc = 0u64;
-        for d in &docs { for_each_word(d, &cfg, &mut buf, |w| acc ^= hash64(w, 1)); }
-        let t_wh = t.elapsed().as_secs_f64() / docs.len() as f64;
-        println!("tokenise {:.2} us, tokenise+word hash {:.2} us ({nw} {acc})", t_tok * 1e6, t_wh * 1e6);
-        let t = Instant::now();
-        let mut sig = vec![0u32; 112];
-        for _ in &docs { m.signature_of_hashes(&hs, &mut sig).unwrap(); }
-        let t_fold = t.elapsed().as_secs_f64() / docs.len() as f64;
-        let t = Instant::now();
-        let s: Vec<u32> = docs[..1000].iter().flat_map(|d| m.signature(d)).collect();
-        let t_all = t.elapsed().as_secs_f64() / 1000.0;
-        println!("shingles/doc {} shingle hashing {:.2} us, fold {:.2} us, signature 1 thread {:.2} us {}", total / docs.len(), t_hash * 1e6, t_fold * 1e6, t_all * 1e6, s[0]);
+    let docs = documents(2000);
+    let n = docs.len();
+    let cfg = ShingleConfig::default();
+    let m = MinHasher::new(112, 1, cfg.clone()).unwrap();
+    let mut scratch = WordScratch::default();
+    let mut sink = 0u64;
+    let hashes: Vec<Vec<u64>> = docs.iter().map(|d| m.shingle_hashes(d)).collect();
+    let shingles = hashes.iter().map(Vec::len).sum::<usize>() / n;
+    let mut sig = vec![0u32; 112];
+    for _ in 0..2 {
+        let words = per_doc(n, || {
+            for d in &docs {
+                for_each_word(d, &cfg, &mut scratch, |w| sink += w.len() as u64);
+            }
+        });
+        let word_hashes = per_doc(n, || {
+            for d in &docs {
+                for_each_word(d, &cfg, &mut scratch, |w| sink ^= hash64(w, 1));
+            }
+        });
+        let shingle_hashes = per_doc(n, || {
+            for d in &docs {
+                sink ^= m.shingle_hashes(d)[0];
+            }
+        });
+        let fold = per_doc(n, || {
+            for h in &hashes {
+                m.signature_of_hashes(h, &mut sig).unwrap();
+                sink ^= sig[0] as u64;
+            }
+        });
+        // One document at a time on this thread (fresh buffers each: a little slower than a batch).
+        let signature = per_doc(n, || {
+            for d in &docs {
+                sink ^= m.signature(d)[0] as u64;
+            }
+        });
+        println!(
+            "per doc ({shingles} shingles): words {words:.2} us, + word hashes {word_hashes:.2} us, \
+             + shingle hashes {shingle_hashes:.2} us; fold {fold:.2} us; signature {signature:.2} us"
+        );
     }
+    println!("({sink})");
 }

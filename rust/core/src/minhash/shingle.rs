@@ -56,7 +56,7 @@ impl ShingleConfig {
 }
 
 #[inline]
-fn is_punctuation(c: char) -> bool {
+pub(super) fn is_punctuation(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_punctuation()
     } else {
@@ -72,11 +72,10 @@ pub struct Scratch {
 }
 
 const SPACE: u8 = 1;
-const PUNCT: u8 = 2;
-const SLOW: u8 = 4;
+pub(super) const PUNCT: u8 = 2;
 
 /// Classes of the ASCII characters, as `char::is_whitespace` and `char::is_ascii_punctuation` say.
-static ASCII_CLASS: [u8; 128] = {
+pub(super) static ASCII_CLASS: [u8; 128] = {
     let mut t = [0u8; 128];
     let mut i = 0;
     while i < 128 {
@@ -209,78 +208,8 @@ pub fn for_each_shingle(text: &str, cfg: &ShingleConfig, scratch: &mut Scratch, 
     }
 }
 
-/// Call `f` on every normalised word of `text`, in order: exactly the words of the normalised
-/// text (`normalize`) split on its spaces, without building that text.
-///
-/// One pass over the bytes: a word made only of bytes that normalisation keeps as they are (for
-/// the default configuration: ASCII other than upper case, punctuation and whitespace) is passed
-/// as a slice of `text` itself; any other word is normalised character by character into `buf`
-/// (it may split on Unicode whitespace, or vanish when it is all punctuation). Normalisation is
-/// per character, so normalising word by word gives the same words as normalising the whole text.
-pub fn for_each_word(text: &str, cfg: &ShingleConfig, buf: &mut Vec<u8>, mut f: impl FnMut(&[u8])) {
-    // Byte classes under this configuration: 0 kept as is, SPACE, or SLOW (needs normalising).
-    let mut class = [0u8; 256];
-    for (i, c) in class.iter_mut().enumerate() {
-        *c = if i >= 0x80 {
-            SLOW
-        } else if ASCII_CLASS[i] & SPACE != 0 {
-            SPACE
-        } else if (cfg.remove_punctuation && ASCII_CLASS[i] & PUNCT != 0) || (cfg.lowercase && (i as u8).is_ascii_uppercase()) {
-            SLOW
-        } else {
-            0
-        };
-    }
-    let bytes = text.as_bytes();
-    let n = bytes.len();
-    let mut i = 0;
-    while i < n {
-        if class[bytes[i] as usize] == SPACE {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut slow = 0u8;
-        while i < n {
-            let c = class[bytes[i] as usize];
-            if c == SPACE {
-                break;
-            }
-            slow |= c;
-            i += 1;
-        }
-        if slow == 0 {
-            f(&bytes[start..i]);
-            continue;
-        }
-        // `start` and `i` are at ASCII bytes (or the ends): char boundaries.
-        buf.clear();
-        for c in text[start..i].chars() {
-            if c.is_whitespace() {
-                if !buf.is_empty() {
-                    f(buf);
-                    buf.clear();
-                }
-            } else if cfg.remove_punctuation && is_punctuation(c) {
-                continue;
-            } else if !cfg.lowercase {
-                push_char(buf, c);
-            } else if c.is_ascii() {
-                buf.push(c.to_ascii_lowercase() as u8);
-            } else {
-                for l in c.to_lowercase() {
-                    push_char(buf, l);
-                }
-            }
-        }
-        if !buf.is_empty() {
-            f(buf);
-        }
-    }
-}
-
 #[inline]
-fn push_char(buf: &mut Vec<u8>, c: char) {
+pub(super) fn push_char(buf: &mut Vec<u8>, c: char) {
     let mut tmp = [0u8; 4];
     buf.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
 }
@@ -316,49 +245,6 @@ mod tests {
         assert_eq!(shingles("Ab€d", &cfg(3, ShingleMode::Char)), ["ab€", "b€d"]);
         let raw = ShingleConfig { collapse_whitespace: false, ..cfg(2, ShingleMode::Word) };
         assert_eq!(shingles(" a\t\tb ", &raw), ["a b"]);
-    }
-
-    fn words_fused(text: &str, cfg: &ShingleConfig) -> Vec<String> {
-        let mut out = Vec::new();
-        for_each_word(text, cfg, &mut Vec::new(), |w| out.push(String::from_utf8(w.to_vec()).unwrap()));
-        out
-    }
-
-    fn words_reference(text: &str, cfg: &ShingleConfig) -> Vec<String> {
-        let mut norm = String::new();
-        normalize(text, cfg, &mut norm);
-        norm.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
-    }
-
-    #[test]
-    fn fused_words_equal_the_words_of_the_normalised_text() {
-        let texts = [
-            "",
-            "   ",
-            "Hello,  WORLD! «How» are you?",
-            " - a -- b\u{a0}c\u{2003}D\u{3000}e \u{1f600} ÇA»va İstanbul ΣΑΣ don't",
-            "\t\nx\r\u{b}y\u{c}z — ,;: end.",
-            "ǅemal ß ﬁ 'quoted' (paren) [x]{y}<z>$5+3=8^2|~`",
-        ];
-        for lowercase in [true, false] {
-            for remove_punctuation in [true, false] {
-                for collapse_whitespace in [true, false] {
-                    let c = ShingleConfig { lowercase, remove_punctuation, collapse_whitespace, ..cfg(2, ShingleMode::Word) };
-                    for t in texts {
-                        assert_eq!(words_fused(t, &c), words_reference(t, &c), "{t:?} {c:?}");
-                    }
-                }
-            }
-        }
-        // Every char up to U+3100 (and some beyond), alone and between words.
-        let c = cfg(2, ShingleMode::Word);
-        for u in (0u32..0x3100).chain(0xFE00..0xFF70).chain(0x1F300..0x1F320) {
-            if let Some(ch) = char::from_u32(u) {
-                for t in [format!("{ch}"), format!("ab{ch}Cd e"), format!("x {ch} y")] {
-                    assert_eq!(words_fused(&t, &c), words_reference(&t, &c), "U+{u:04X}");
-                }
-            }
-        }
     }
 
     #[test]
