@@ -54,11 +54,30 @@ impl Spans {
         self.end.push(end as i64);
     }
 
-    pub(crate) fn append(&mut self, other: Spans) {
-        self.doc.extend(other.doc);
-        self.start.extend(other.start);
-        self.end.extend(other.end);
+    /// The spans of consecutive parts of a batch, joined.
+    pub(crate) fn concat(parts: Vec<Spans>) -> Spans {
+        let mut doc = Vec::with_capacity(parts.len());
+        let mut start = Vec::with_capacity(parts.len());
+        let mut end = Vec::with_capacity(parts.len());
+        for p in parts {
+            doc.push(p.doc);
+            start.push(p.start);
+            end.push(p.end);
+        }
+        Spans { doc: concat(doc), start: concat(start), end: concat(end) }
     }
+}
+
+/// Vectors joined in order; a single one is returned as it is (outputs are large: no copy).
+pub(crate) fn concat<T>(mut parts: Vec<Vec<T>>) -> Vec<T> {
+    if parts.len() == 1 {
+        return parts.pop().unwrap_or_default();
+    }
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for p in parts {
+        out.extend(p);
+    }
+    out
 }
 
 /// Texts below which a batch is not split (thread hand-off costs more than it saves).

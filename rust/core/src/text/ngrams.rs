@@ -11,7 +11,7 @@
 
 use super::paragraphs::for_each_paragraph;
 use super::words::for_each_word;
-use super::{over_chunks, Spans};
+use super::{concat, over_chunks, Spans};
 use crate::error::{invalid, Result};
 use crate::hash::{hash64, mix64};
 
@@ -102,14 +102,17 @@ pub fn paragraph_ngrams<S: AsRef<str> + Sync>(texts: &[S], cfg: &ParagraphNgramC
         }
         out
     });
-    let mut out = ParagraphNgrams::default();
-    for chunk in chunks {
-        let shift = out.paragraphs.len() as i64;
-        out.hash.extend(chunk.hash);
-        out.para.extend(chunk.para.into_iter().map(|p| p + shift));
-        out.paragraphs.append(chunk.paragraphs);
+    let (mut hash, mut para, mut paragraphs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut shift = 0;
+    for mut chunk in chunks {
+        // Paragraph indices run on from the previous chunks'.
+        chunk.para.iter_mut().for_each(|p| *p += shift);
+        shift += chunk.paragraphs.len() as i64;
+        hash.push(chunk.hash);
+        para.push(chunk.para);
+        paragraphs.push(chunk.paragraphs);
     }
-    Ok(out)
+    Ok(ParagraphNgrams { hash: concat(hash), para: concat(para), paragraphs: Spans::concat(paragraphs) })
 }
 
 /// Settings of document n-grams.
@@ -152,12 +155,8 @@ pub fn document_ngrams<S: AsRef<str> + Sync>(texts: &[S], cfg: &DocumentNgramCon
         }
         out
     });
-    let mut out = DocumentNgrams::default();
-    for chunk in chunks {
-        out.hash.extend(chunk.hash);
-        out.spans.append(chunk.spans);
-    }
-    Ok(out)
+    let (hash, spans) = chunks.into_iter().map(|c| (c.hash, c.spans)).unzip();
+    Ok(DocumentNgrams { hash: concat(hash), spans: Spans::concat(spans) })
 }
 
 #[cfg(test)]

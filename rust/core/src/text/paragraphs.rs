@@ -11,7 +11,7 @@
 //! [`hash64`] of its UTF-8 bytes: the same value Python got from `hash64(key, seed)`.
 
 use super::chars::{is_space, ASCII_SPACE};
-use super::{over_chunks, Spans};
+use super::{concat, over_chunks, Spans};
 use crate::error::{invalid, Result};
 use crate::hash::hash64;
 
@@ -74,12 +74,8 @@ pub fn paragraph_keys<S: AsRef<str> + Sync>(texts: &[S], cfg: &ParagraphKeyConfi
         }
         out
     });
-    let mut out = ParagraphKeys::default();
-    for chunk in chunks {
-        out.hash.extend(chunk.hash);
-        out.spans.append(chunk.spans);
-    }
-    Ok(out)
+    let (hash, spans) = chunks.into_iter().map(|c| (c.hash, c.spans)).unzip();
+    Ok(ParagraphKeys { hash: concat(hash), spans: Spans::concat(spans) })
 }
 
 /// The key of `part`, or None when it is too short.

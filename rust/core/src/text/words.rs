@@ -8,13 +8,43 @@
 
 use super::chars::{is_space, is_word, ASCII_SPACE, ASCII_WORD};
 
+/// Byte classes: `WORD` (an ASCII word character), `UPPER` (one that lower-casing changes) and
+/// `MULTI` (the first byte of a non-ASCII character, classified once decoded); 0 ends a word.
+const WORD: u8 = 1;
+const UPPER: u8 = 2;
+const MULTI: u8 = 4;
+
+const fn classes(normalize: bool) -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = if b >= 0x80 {
+            MULTI
+        } else if normalize {
+            if !ASCII_WORD[b] {
+                0
+            } else if (b as u8).is_ascii_uppercase() {
+                WORD | UPPER
+            } else {
+                WORD
+            }
+        } else if ASCII_SPACE[b] {
+            0
+        } else {
+            WORD
+        };
+        b += 1;
+    }
+    t
+}
+
+static NORMALIZED: [u8; 256] = classes(true);
+static PLAIN: [u8; 256] = classes(false);
+
 /// Call `f(word, start, end)` on every word of `text`, in order; `start..end` is the word's span
 /// in code points (Python `str` indices). `buf` holds a word while it is lower-cased.
 pub fn for_each_word(text: &str, normalize: bool, buf: &mut String, mut f: impl FnMut(&[u8], usize, usize)) {
-    let mut inside = [false; 128];
-    for (b, slot) in inside.iter_mut().enumerate() {
-        *slot = if normalize { ASCII_WORD[b] } else { !ASCII_SPACE[b] };
-    }
+    let class = if normalize { &NORMALIZED } else { &PLAIN };
     let in_word = |c: char| if normalize { is_word(c) } else { !is_space(c) };
     let bytes = text.as_bytes();
     let n = bytes.len();
@@ -22,50 +52,54 @@ pub fn for_each_word(text: &str, normalize: bool, buf: &mut String, mut f: impl 
     let mut extra = 0usize;
     let mut i = 0usize;
     while i < n {
-        // Skip to the next word.
-        let b = bytes[i];
-        if b < 0x80 {
-            if !inside[b as usize] {
-                i += 1;
-                continue;
-            }
-        } else {
-            let Some(c) = text[i..].chars().next() else { break };
-            if !in_word(c) {
-                i += c.len_utf8();
-                extra += c.len_utf8() - 1;
+        let c = class[bytes[i] as usize];
+        if c == 0 {
+            i += 1;
+            continue;
+        }
+        if c == MULTI {
+            let ch = char_at(text, i);
+            if !in_word(ch) {
+                i += ch.len_utf8();
+                extra += ch.len_utf8() - 1;
                 continue;
             }
         }
         let (start, start_cp) = (i, i - extra);
-        let mut ascii_upper = false;
-        let mut non_ascii = false;
+        let mut seen = 0u8;
         while i < n {
-            let b = bytes[i];
-            if b < 0x80 {
-                if !inside[b as usize] {
-                    break;
-                }
-                ascii_upper |= b.is_ascii_uppercase();
+            let c = class[bytes[i] as usize];
+            if c & WORD != 0 {
+                seen |= c;
                 i += 1;
-            } else {
-                let Some(c) = text[i..].chars().next() else { break };
-                if !in_word(c) {
-                    break;
-                }
-                non_ascii = true;
-                i += c.len_utf8();
-                extra += c.len_utf8() - 1;
+                continue;
             }
+            if c == 0 {
+                break;
+            }
+            let ch = char_at(text, i);
+            if !in_word(ch) {
+                break; // the outer loop steps over it
+            }
+            seen |= MULTI;
+            i += ch.len_utf8();
+            extra += ch.len_utf8() - 1;
         }
+        let end_cp = i - extra;
         let word = &text[start..i];
-        if normalize && (ascii_upper || non_ascii) {
+        if normalize && seen & (UPPER | MULTI) != 0 {
             lower_into(word, buf);
-            f(buf.as_bytes(), start_cp, i - extra);
+            f(buf.as_bytes(), start_cp, end_cp);
         } else {
-            f(word.as_bytes(), start_cp, i - extra);
+            f(word.as_bytes(), start_cp, end_cp);
         }
     }
+}
+
+/// The character starting at byte `i` (a character boundary below `text.len()`).
+#[inline]
+fn char_at(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or_default()
 }
 
 /// `word` lower-cased into `buf` as Python's `str.lower()` does. Only capital sigma depends on its
