@@ -90,6 +90,6 @@ def test_eval_filter_of_an_older_hash_scheme_is_refused(tmp_path: Path) -> None:
     decontamination = {"eval_sets": str(eval_set), "ngram_size": 5, "bloom": {"path": str(tmp_path / "eval.bloom"), "expected_items": 1000}}
     dt.dedupe(documents, decontamination=decontamination, workers=1)
     _as_if_scheme_1(tmp_path / "eval.bloom.json")
-    with pytest.raises(ConfigError, match=r"decontamination\.bloom\.path: .*n-gram hashes of scheme 1"):
+    with pytest.raises(ConfigError, match=r"decontamination\.bloom\.path: .*n-gram hashes of scheme 1 .*; remove it"):
         dt.dedupe(documents, decontamination=decontamination, overwrite=True, workers=1)
 

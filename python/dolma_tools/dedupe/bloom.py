@@ -73,7 +73,7 @@ def hash_version_mismatch(old: dict, new: dict) -> str | None:
     if old.get("ngram_hash_version") == new.get("ngram_hash_version"):
         return None
     return (f"holds n-gram hashes of scheme {old.get('ngram_hash_version', 1)} (an older dolma-tools), which never "
-            f"match this version's scheme {new.get('ngram_hash_version')}; rebuild it")
+            f"match this version's scheme {new.get('ngram_hash_version')}")
 
 
 def check_persistent(config: BloomConfig, mode_fingerprint: str, settings: dict, where: str) -> None:
@@ -85,7 +85,7 @@ def check_persistent(config: BloomConfig, mode_fingerprint: str, settings: dict,
         old = meta.get("settings") or {}
         reason = hash_version_mismatch(old, settings)
         if reason is not None:
-            raise ConfigError(f"{where}.path: {config.path} {reason} (or use the dolma-tools that built it)")
+            raise ConfigError(f"{where}.path: {config.path} {reason}; rebuild it, or use the dolma-tools that built it")
         raise ConfigError(
             f"{where}.path: {config.path} was built with other key settings ({old}); "
             "use the same settings or another filter file"

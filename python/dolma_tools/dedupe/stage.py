@@ -87,8 +87,8 @@ def _eval_filter(config: DedupeConfig, work: WorkDir, quiet: bool) -> tuple[str 
     if os.path.exists(path) and meta is not None and meta.get("settings") == settings:
         return path, meta.get("counts", {})
     if mode.bloom.path is not None and os.path.exists(path):
-        old = (meta or {}).get("settings") or {}
-        reason = bloom_files.hash_version_mismatch(old, settings) or f"was built from other eval settings ({old})"
+        old = meta.get("settings") if meta else None
+        reason = (old and bloom_files.hash_version_mismatch(old, settings)) or f"was built from other eval settings ({old})"
         raise ConfigError(f"decontamination.bloom.path: {path} {reason}; remove it or use another path")
     bloom, counts = decontaminate.build_filter(mode, mode.bloom.seed, quiet=quiet)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
