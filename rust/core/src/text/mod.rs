@@ -48,6 +48,12 @@ impl Spans {
         self.doc.is_empty()
     }
 
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.doc.reserve(additional);
+        self.start.reserve(additional);
+        self.end.reserve(additional);
+    }
+
     pub(crate) fn push(&mut self, doc: usize, start: usize, end: usize) {
         self.doc.push(doc as i64);
         self.start.push(start as i64);

@@ -45,6 +45,13 @@ pub fn for_each_ngram(words: &[u64], n: usize, stride: usize, mut f: impl FnMut(
     }
 }
 
+/// A guess of the number of n-grams of `texts` to size outputs up front: one a word, a word every
+/// six bytes (English averages about that). Outputs are large, and growing them by doubling
+/// copies them and touches twice the memory; a wrong guess costs only that again.
+fn expected_ngrams<S: AsRef<str>>(texts: &[S]) -> usize {
+    texts.iter().map(|t| t.as_ref().len()).sum::<usize>() / 6
+}
+
 fn check(ngram_size: usize, stride: usize) -> Result<()> {
     if ngram_size == 0 || stride == 0 {
         return Err(invalid(format!("ngram_size and stride must be at least 1, got {ngram_size} and {stride}")));
@@ -82,6 +89,9 @@ pub fn paragraph_ngrams<S: AsRef<str> + Sync>(texts: &[S], cfg: &ParagraphNgramC
     let minimum = cfg.ngram_size.max(cfg.min_words);
     let chunks = over_chunks(texts.len(), |range| {
         let mut out = ParagraphNgrams::default();
+        let expected = expected_ngrams(&texts[range.clone()]);
+        out.hash.reserve(expected);
+        out.para.reserve(expected);
         let (mut buf, mut words, mut grams) = (String::new(), Vec::new(), Vec::new());
         for doc in range {
             for_each_paragraph(texts[doc].as_ref(), &cfg.separator, |part, start, end| {
@@ -137,6 +147,8 @@ pub fn document_ngrams<S: AsRef<str> + Sync>(texts: &[S], cfg: &DocumentNgramCon
     let n = cfg.ngram_size;
     let chunks = over_chunks(texts.len(), |range| {
         let mut out = DocumentNgrams::default();
+        out.hash.reserve(expected_ngrams(&texts[range.clone()]));
+        out.spans.reserve(out.hash.capacity());
         let mut buf = String::new();
         let (mut words, mut starts, mut ends) = (Vec::new(), Vec::new(), Vec::new());
         for doc in range {
