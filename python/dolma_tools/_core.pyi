@@ -21,6 +21,10 @@ __all__ = [
     "LshIndex",
     "lsh_clusters",
     "optimal_bands",
+    "NGRAM_HASH_VERSION",
+    "paragraph_keys",
+    "paragraph_ngrams",
+    "document_ngrams",
 ]
 
 __version__: str
@@ -184,3 +188,35 @@ class LshIndex:
     def __len__(self) -> int: ...
     def add(self, signatures: NDArray[np.uint32], start_index: int | None = None) -> int: ...
     def clusters(self, *, verify: bool = False) -> tuple[NDArray[np.int64], NDArray[np.float32]]: ...
+
+NGRAM_HASH_VERSION: int
+"""Version of the word n-gram hash scheme of ``paragraph_ngrams`` and ``document_ngrams``."""
+
+def paragraph_keys(
+    texts: Sequence[str],
+    separator: str = "\n",
+    *,
+    normalize: bool = False,
+    min_length: int = 1,
+    min_words: int = 1,
+    seed: int = 0,
+) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Key hash and code-point span of every eligible paragraph: ``(hash, doc, start, end)``."""
+
+def paragraph_ngrams(
+    texts: Sequence[str],
+    ngram_size: int,
+    *,
+    separator: str = "\n",
+    stride: int = 1,
+    min_words: int = 1,
+    normalize: bool = True,
+    seed: int = 0,
+) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Distinct n-gram hashes per long enough paragraph: ``(hash, para, doc, start, end)``, the
+    last three per paragraph."""
+
+def document_ngrams(
+    texts: Sequence[str], ngram_size: int, *, normalize: bool = True, seed: int = 0
+) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Every word n-gram of every text with its code-point span: ``(hash, doc, start, end)``."""

@@ -68,14 +68,26 @@ def describe(shape: BloomSizing, where: str) -> str:
             f"expected false-positive rate {shape.expected_fp_rate:.2e} at {shape.expected_items:,} keys")
 
 
-def check_persistent(config: BloomConfig, mode_fingerprint: str, where: str) -> None:
+def hash_version_mismatch(old: dict, new: dict) -> str | None:
+    """Why a filter whose keys were hashed by another n-gram hash scheme cannot be used, if so."""
+    if old.get("ngram_hash_version") == new.get("ngram_hash_version"):
+        return None
+    return (f"holds n-gram hashes of scheme {old.get('ngram_hash_version', 1)} (an older dolma-tools), which never "
+            f"match this version's scheme {new.get('ngram_hash_version')}")
+
+
+def check_persistent(config: BloomConfig, mode_fingerprint: str, settings: dict, where: str) -> None:
     """Before any work: an existing filter file must match the header and mode settings."""
     if config.path is None or not os.path.exists(config.path):
         return
     meta = load_json(config.path + ".json")
     if meta is not None and meta.get("fingerprint") != mode_fingerprint:
+        old = meta.get("settings") or {}
+        reason = hash_version_mismatch(old, settings)
+        if reason is not None:
+            raise ConfigError(f"{where}.path: {config.path} {reason}; rebuild it, or use the dolma-tools that built it")
         raise ConfigError(
-            f"{where}.path: {config.path} was built with other key settings ({meta.get('settings')}); "
+            f"{where}.path: {config.path} was built with other key settings ({old}); "
             "use the same settings or another filter file"
         )
     _load(config, sizing(config, 0, where), config.path, where, mmap=True)

@@ -12,17 +12,20 @@ Eval texts shorter than ``ngram_size`` words have no n-grams; the report counts 
 from __future__ import annotations
 
 import collections
+import itertools
 import sys
 from collections.abc import Iterator
 
 import numpy as np
 
-from dolma_tools._core import BloomFilter
+from dolma_tools._core import BloomFilter, document_ngrams
 from dolma_tools.dedupe.bloom import check_memory, describe, sizing
 from dolma_tools.dedupe.config import DecontaminationMode
-from dolma_tools.dedupe.text import ngram_hashes, word_spans
 from dolma_tools.documents import Document, Span
 from dolma_tools.io import expand, iter_json
+
+EVAL_BATCH = 8192
+"""Eval texts hashed per Rust call."""
 
 
 def _eval_texts(mode: DecontaminationMode) -> Iterator[str]:
@@ -44,18 +47,17 @@ def _eval_texts(mode: DecontaminationMode) -> Iterator[str]:
 
 def build_filter(mode: DecontaminationMode, seed: int, *, quiet: bool) -> tuple[BloomFilter, collections.Counter]:
     """A filter holding every n-gram of the eval sets, and counts for the report."""
-    words: list[str] = []
-    sizes: list[int] = []
     counters: collections.Counter = collections.Counter()
-    for text in _eval_texts(mode):
-        tokens = word_spans(text, mode.normalize)[0]
-        counters["decontamination.eval_texts"] += 1
-        if len(tokens) < mode.ngram_size:
-            counters["decontamination.eval_texts_too_short"] += 1
-            continue
-        words.extend(tokens)
-        sizes.append(len(tokens))
-    hashes = np.unique(ngram_hashes(words, np.asarray(sizes, dtype=np.int64), mode.ngram_size, 1, seed)[0])
+    parts: list[np.ndarray] = [np.empty(0, dtype=np.uint64)]
+    texts = _eval_texts(mode)
+    while batch := list(itertools.islice(texts, EVAL_BATCH)):
+        hashes, doc, _, _ = document_ngrams(batch, mode.ngram_size, normalize=mode.normalize, seed=seed)
+        counters["decontamination.eval_texts"] += len(batch)
+        too_short = len(batch) - len(np.unique(doc))
+        if too_short:
+            counters["decontamination.eval_texts_too_short"] += too_short
+        parts.append(np.unique(hashes))
+    hashes = np.unique(np.concatenate(parts))
     counters["decontamination.eval_ngrams"] = len(hashes)
     shape = sizing(mode.bloom, len(hashes), "decontamination.bloom")
     check_memory(shape, mode.bloom, "decontamination.bloom")
@@ -79,45 +81,23 @@ def _filter_for_process(path: str) -> BloomFilter:
 def extract(mode: DecontaminationMode, docs: list[Document], filter_path: str) -> dict[str, np.ndarray]:
     """Per flagged document: its share of eval n-grams and the merged character spans of matches."""
     bloom = _filter_for_process(filter_path)
-    n = mode.ngram_size
-    words: list[str] = []
-    sizes: list[int] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for doc in docs:
-        tokens, token_starts, token_ends = word_spans(doc.text, mode.normalize)
-        words.extend(tokens)
-        starts.extend(token_starts)
-        ends.extend(token_ends)
-        sizes.append(len(tokens))
-    size_array = np.asarray(sizes, dtype=np.int64)
-    hashes, groups = ngram_hashes(words, size_array, n, 1, mode.bloom.seed)
+    hashes, doc, start, end = document_ngrams([d.text for d in docs], mode.ngram_size, normalize=mode.normalize,
+                                              seed=mode.bloom.seed)
     hits = bloom.contains_hashes(hashes)
-    totals = np.bincount(groups, minlength=len(docs))
-    shares = np.bincount(groups, weights=hits, minlength=len(docs)) / np.maximum(totals, 1)
-    flagged = np.flatnonzero(shares > mode.threshold)
-    first_word = np.cumsum(size_array) - size_array
-    first_ngram = np.cumsum(totals) - totals
-    span_doc: list[int] = []
-    span_start: list[int] = []
-    span_end: list[int] = []
-    for index in flagged.tolist():
-        local = np.flatnonzero(hits[first_ngram[index]:first_ngram[index] + totals[index]])
-        base = int(first_word[index])
-        run_start = run_end = -1
-        for position in local.tolist():
-            begin, finish = starts[base + position], ends[base + position + n - 1]
-            if begin <= run_end:
-                run_end = max(run_end, finish)
-                continue
-            if run_end >= 0:
-                span_doc.append(index), span_start.append(run_start), span_end.append(run_end)
-            run_start, run_end = begin, finish
-        if run_end >= 0:
-            span_doc.append(index), span_start.append(run_start), span_end.append(run_end)
-    return {"doc": flagged.astype(np.int64), "share": shares[flagged],
-            "span_doc": np.asarray(span_doc, dtype=np.int64), "span_start": np.asarray(span_start, dtype=np.int64),
-            "span_end": np.asarray(span_end, dtype=np.int64)}
+    totals = np.bincount(doc, minlength=len(docs))
+    shares = np.bincount(doc, weights=hits, minlength=len(docs)) / np.maximum(totals, 1)
+    flagged = shares > mode.threshold
+    # Matching n-grams of flagged documents, in order; a run continues while the next one starts
+    # within the previous one (n-gram ends only grow within a document).
+    keep = hits & flagged[doc]
+    doc, start, end = doc[keep], start[keep], end[keep]
+    new_run = np.ones(len(doc), dtype=bool)
+    new_run[1:] = (doc[1:] != doc[:-1]) | (start[1:] > end[:-1])
+    firsts = np.flatnonzero(new_run)
+    lasts = np.append(firsts[1:] - 1, len(doc) - 1) if len(doc) else firsts
+    indices = np.flatnonzero(flagged)
+    return {"doc": indices.astype(np.int64), "share": shares[indices],
+            "span_doc": doc[firsts], "span_start": start[firsts], "span_end": end[lasts]}
 
 
 def annotate(prefix: str, arrays: dict[str, np.ndarray], lengths: np.ndarray,

@@ -4,7 +4,8 @@ Within a paragraph each distinct n-gram counts once (a paragraph repeating itsel
 duplicate of anything earlier). Phase 2 inserts the n-grams of all files in input order and
 counts, per paragraph, those already present; paragraphs scoring at least ``threshold`` are
 flagged under ``<name>__ngrams__duplicate`` with the score. Paragraphs shorter than
-``ngram_size`` words (or ``min_words``) have no n-grams and are never flagged.
+``ngram_size`` words (or ``min_words``) have no n-grams and are never flagged. Words and n-gram
+hashes come from one Rust call per batch (``paragraph_ngrams``, see ``dedupe.text``).
 """
 
 from __future__ import annotations
@@ -13,33 +14,17 @@ import collections
 
 import numpy as np
 
-from dolma_tools._core import BloomFilter
+from dolma_tools._core import BloomFilter, paragraph_ngrams
 from dolma_tools.dedupe.config import NgramsMode
-from dolma_tools.dedupe.text import ngram_hashes, paragraphs, words_of
 from dolma_tools.documents import Document, Span
 
 
 def extract(mode: NgramsMode, docs: list[Document], seed: int) -> dict[str, np.ndarray]:
-    """Distinct n-gram hashes per paragraph (``hash``, ``para``) and each paragraph's doc/span/size."""
-    minimum = max(mode.ngram_size, mode.min_words or mode.ngram_size)
-    words: list[str] = []
-    sizes: list[int] = []
-    where: list[tuple[int, int, int]] = []
-    for index, doc in enumerate(docs):
-        for part, start, end in paragraphs(doc.text, mode.separator):
-            tokens = words_of(part, mode.normalize)
-            if len(tokens) < minimum:
-                continue
-            words.extend(tokens)
-            sizes.append(len(tokens))
-            where.append((index, start, end))
-    hashes, groups = ngram_hashes(words, np.asarray(sizes, dtype=np.int64), mode.ngram_size, mode.stride, seed)
-    order = np.lexsort((hashes, groups))
-    hashes, groups = hashes[order], groups[order]
-    keep = np.ones(len(hashes), dtype=bool)
-    keep[1:] = (hashes[1:] != hashes[:-1]) | (groups[1:] != groups[:-1])
-    table = np.asarray(where, dtype=np.int64).reshape(-1, 3)
-    return {"hash": hashes[keep], "para": groups[keep], "doc": table[:, 0], "start": table[:, 1], "end": table[:, 2]}
+    """Distinct n-gram hashes per paragraph (``hash``, ``para``) and each paragraph's doc/span."""
+    hashes, para, doc, start, end = paragraph_ngrams(
+        [d.text for d in docs], mode.ngram_size, separator=mode.separator, stride=mode.stride,
+        min_words=mode.min_words or 1, normalize=mode.normalize, seed=seed)
+    return {"hash": hashes, "para": para, "doc": doc, "start": start, "end": end}
 
 
 def decide(bloom: BloomFilter, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-from dolma_tools._core import BloomFilter
+from dolma_tools._core import NGRAM_HASH_VERSION, BloomFilter
 from dolma_tools.dedupe import bloom as bloom_files
 from dolma_tools.dedupe import decontaminate, documents, minhash, ngrams, paragraphs
 from dolma_tools.dedupe.config import DedupeConfig, fingerprint
@@ -39,12 +39,20 @@ from dolma_tools.io.compression import is_remote
 
 BLOOM_MODES = {"documents": documents, "paragraphs": paragraphs, "ngrams": ngrams}
 
+HASH_VERSIONS = {"ngrams": NGRAM_HASH_VERSION, "decontamination": NGRAM_HASH_VERSION}
+"""Modes whose keys are n-gram hashes: their filters record the hash scheme (the other modes hash
+their keys as ``hash64`` always did, so their fingerprints stay as they were)."""
+
 
 def key_settings(config: DedupeConfig, mode: str) -> tuple[str, dict]:
     """Fingerprint and settings of what a mode's filter keys mean (for persistent filter files)."""
     section = config.modes()[mode]
     settings = section.model_dump(mode="json", exclude={"bloom"})
-    return fingerprint(section, exclude={"bloom"}), settings
+    digest = fingerprint(section, exclude={"bloom"})
+    if mode in HASH_VERSIONS:
+        settings["ngram_hash_version"] = HASH_VERSIONS[mode]
+        digest += f"-v{HASH_VERSIONS[mode]}"
+    return digest, settings
 
 
 def check(config: DedupeConfig) -> None:
@@ -57,7 +65,7 @@ def check(config: DedupeConfig) -> None:
         shape = bloom_files.sizing(bloom, bloom.expected_items, where)
         bloom_files.check_memory(shape, bloom, where)
         if mode != "decontamination":
-            bloom_files.check_persistent(bloom, key_settings(config, mode)[0], where)
+            bloom_files.check_persistent(bloom, *key_settings(config, mode), where)
 
 
 def _work_dir(config: DedupeConfig, files: list[str]) -> WorkDir:
@@ -75,11 +83,13 @@ def _eval_filter(config: DedupeConfig, work: WorkDir, quiet: bool) -> tuple[str 
     path = mode.bloom.path or work.eval_filter()
     meta_path = path + ".json"
     meta = load_json(meta_path)
-    settings = mode.model_dump(mode="json", exclude={"bloom"})
+    settings = key_settings(config, "decontamination")[1]
     if os.path.exists(path) and meta is not None and meta.get("settings") == settings:
         return path, meta.get("counts", {})
     if mode.bloom.path is not None and os.path.exists(path):
-        raise ConfigError(f"decontamination.bloom.path: {path} was built from other eval settings ({meta and meta.get('settings')}); remove it or use another path")
+        old = meta.get("settings") if meta else None
+        reason = (old and bloom_files.hash_version_mismatch(old, settings)) or f"was built from other eval settings ({old})"
+        raise ConfigError(f"decontamination.bloom.path: {path} {reason}; remove it or use another path")
     bloom, counts = decontaminate.build_filter(mode, mode.bloom.seed, quiet=quiet)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     bloom.save(path)

@@ -4,6 +4,7 @@
 //! * [`bloom`]: a concurrent Bloom filter with test-and-set inserts and versioned files.
 //! * [`minhash`]: normalisation, shingling and MinHash signatures of documents.
 //! * [`lsh`]: banding of signatures and near-duplicate clusters.
+//! * [`text`]: paragraphs, words and word n-gram hashes of texts (paragraph and n-gram modes).
 //! * [`parallel`]: the fork-safe thread pool behind every parallel call.
 //! * [`error`]: the one error type.
 
@@ -13,5 +14,6 @@ pub mod hash;
 pub mod lsh;
 pub mod minhash;
 pub mod parallel;
+pub mod text;
 
 pub use error::{Error, Result};

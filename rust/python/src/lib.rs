@@ -7,6 +7,7 @@
 //! * `bloom`: `BloomFilter`, `BloomSizing`.
 //! * `minhash`: `MinHasher`, `jaccard`.
 //! * `lsh`: `LshIndex`, `lsh_clusters`, `optimal_bands`.
+//! * `text`: `paragraph_keys`, `paragraph_ngrams`, `document_ngrams`, `NGRAM_HASH_VERSION`.
 
 mod arrow;
 mod bloom;
@@ -15,6 +16,7 @@ mod error;
 mod hashing;
 mod lsh;
 mod minhash;
+mod text;
 
 use pyo3::prelude::*;
 
@@ -33,5 +35,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<lsh::PyLshIndex>()?;
     m.add_function(wrap_pyfunction!(lsh::lsh_clusters, m)?)?;
     m.add_function(wrap_pyfunction!(lsh::optimal_bands, m)?)?;
+    m.add_function(wrap_pyfunction!(text::paragraph_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(text::paragraph_ngrams, m)?)?;
+    m.add_function(wrap_pyfunction!(text::document_ngrams, m)?)?;
+    m.add("NGRAM_HASH_VERSION", dolma_tools_core::text::NGRAM_HASH_VERSION)?;
     Ok(())
 }
