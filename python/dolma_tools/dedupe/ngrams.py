@@ -24,7 +24,8 @@ def extract(mode: NgramsMode, docs: list[Document], seed: int) -> dict[str, np.n
     hashes, para, doc, start, end = paragraph_ngrams(
         [d.text for d in docs], mode.ngram_size, separator=mode.separator, stride=mode.stride,
         min_words=mode.min_words or 1, normalize=mode.normalize, seed=seed)
-    return {"hash": hashes, "para": para, "doc": doc, "start": start, "end": end}
+    # int32 paragraph numbers: a quarter less to write and read back per n-gram than int64.
+    return {"hash": hashes, "para": para.astype(np.int32), "doc": doc, "start": start, "end": end}
 
 
 def decide(bloom: BloomFilter, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

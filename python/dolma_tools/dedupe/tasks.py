@@ -54,21 +54,21 @@ def _extract(mode: str, section: StrictModel, docs: list[Document], lines: list[
 
 def _concatenate(parts: list[dict[str, np.ndarray]], doc_offsets: list[int]) -> dict[str, np.ndarray]:
     """Join per-batch arrays, shifting document indices (``doc``, ``span_doc``) and n-gram paragraph
-    indices (``para``) to file positions."""
+    indices (``para``) to file positions (one copy, then in-place shifts)."""
     if not parts:
         return {}
+    para_offsets = np.cumsum([0] + [len(p["doc"]) for p in parts[:-1]]).tolist() if "para" in parts[0] else None
     joined: dict[str, np.ndarray] = {}
-    para_offsets = np.cumsum([0] + [len(p["doc"]) for p in parts[:-1]]) if "para" in parts[0] else None
     for key in parts[0]:
-        pieces = []
-        for position, part in enumerate(parts):
-            value = part[key]
-            if key in ("doc", "span_doc"):
-                value = value + doc_offsets[position]
-            elif key == "para":
-                value = value + para_offsets[position]
-            pieces.append(value)
-        joined[key] = np.concatenate(pieces)
+        joined[key] = out = np.concatenate([part[key] for part in parts])
+        offsets = doc_offsets if key in ("doc", "span_doc") else para_offsets if key == "para" else None
+        if offsets is None:
+            continue
+        start = 0
+        for part, offset in zip(parts, offsets):
+            end = start + len(part[key])
+            out[start:end] += offset
+            start = end
     return joined
 
 

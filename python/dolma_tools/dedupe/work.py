@@ -10,7 +10,6 @@ settings and the input list, so a changed config never reuses stale work.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 from typing import Any
@@ -18,12 +17,15 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from dolma_tools.io import atomic_writer, open_read
+from dolma_tools._core import NGRAM_HASH_VERSION
+from dolma_tools.io import atomic_writer
 
 
 def run_fingerprint(modes: dict[str, Any], files: list[str]) -> str:
-    """Digest of what the work files depend on: mode settings and input files (in order)."""
-    payload = json.dumps({"modes": {k: v.model_dump(mode="json") for k, v in modes.items()}, "files": files}, sort_keys=True)
+    """Digest of what the work files depend on: mode settings, input files (in order) and the n-gram
+    hash scheme (so work hashed by an older version is never resumed)."""
+    payload = json.dumps({"modes": {k: v.model_dump(mode="json") for k, v in modes.items()}, "files": files,
+                          "ngram_hash_version": NGRAM_HASH_VERSION}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -54,17 +56,13 @@ class WorkDir:
 
 
 def save_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
-    """Write arrays as an uncompressed ``.npz``, atomically."""
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    """Write arrays as an uncompressed ``.npz``, atomically (straight into the temporary file)."""
     with atomic_writer(path) as stream:
-        stream.write(buffer.getvalue())
+        np.savez(stream, **arrays)
 
 
 def load_arrays(path: str) -> dict[str, np.ndarray]:
-    with open_read(path) as stream:
-        data = stream.read()
-    with np.load(io.BytesIO(data)) as npz:
+    with np.load(path) as npz:  # work folders are always local
         return {key: npz[key] for key in npz.files}
 
 
