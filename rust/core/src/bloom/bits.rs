@@ -1,29 +1,60 @@
 //! The bit array of a Bloom filter: owned atomic words, or words memory-mapped read-only from a file.
 //!
 //! Owned words are `AtomicU64`: setting a bit is one `fetch_or`, so any number of threads insert
-//! and query at once without a lock. Mapped words are plain little-endian `u64`s in a read-only
-//! mapping: loading a large filter only to query it costs no copy and no memory beyond the page
-//! cache.
+//! and query at once without a lock. They are allocated in 64-byte aligned lines, so that a block
+//! of the blocked layout is exactly one cache line. Mapped words are plain little-endian `u64`s in
+//! a read-only mapping: loading a large filter only to query it costs no copy and no memory beyond
+//! the page cache (the file header keeps them 64-byte aligned too).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{invalid, Result};
 
+/// One cache line of words: the unit of allocation, so that owned words are 64-byte aligned.
+#[repr(C, align(64))]
+pub(crate) struct Line([AtomicU64; 8]);
+
 /// Where the words live.
 pub(crate) enum Bits {
-    Owned(Box<[AtomicU64]>),
-    Mapped { map: memmap2::Mmap, offset: usize, words: usize },
+    /// `words` words at the start of `lines`.
+    Owned {
+        lines: Box<[Line]>,
+        words: usize,
+    },
+    Mapped {
+        map: memmap2::Mmap,
+        offset: usize,
+        words: usize,
+    },
 }
 
 /// Read access to words, whatever their storage; monomorphised so that hot loops do not branch.
 pub(crate) trait Words: Sync {
     fn word(&self, i: usize) -> u64;
+    /// Ask for the cache line holding word `i` ahead of its use (a hint; no-op off x86-64).
+    fn prefetch(&self, i: usize);
+}
+
+#[inline(always)]
+fn prefetch_line<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint that never faults, whatever the address.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(p as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 impl Words for [AtomicU64] {
     #[inline(always)]
     fn word(&self, i: usize) -> u64 {
         self[i].load(Ordering::Relaxed)
+    }
+    #[inline(always)]
+    fn prefetch(&self, i: usize) {
+        prefetch_line(self.as_ptr().wrapping_add(i));
     }
 }
 
@@ -32,22 +63,27 @@ impl Words for [u64] {
     fn word(&self, i: usize) -> u64 {
         u64::from_le(self[i])
     }
+    #[inline(always)]
+    fn prefetch(&self, i: usize) {
+        prefetch_line(self.as_ptr().wrapping_add(i));
+    }
 }
 
 impl Bits {
     /// `words` zeroed words, or an error (not an abort) when the memory cannot be had.
     pub(crate) fn zeroed(words: usize) -> Result<Self> {
-        let mut v: Vec<AtomicU64> = Vec::new();
-        v.try_reserve_exact(words)
+        let n = words.div_ceil(8);
+        let mut v: Vec<Line> = Vec::new();
+        v.try_reserve_exact(n)
             .map_err(|_| invalid(format!("cannot allocate {} bytes for a Bloom filter", words * 8)))?;
-        v.resize_with(words, || AtomicU64::new(0));
-        Ok(Bits::Owned(v.into_boxed_slice()))
+        v.resize_with(n, || Line(Default::default()));
+        Ok(Bits::Owned { lines: v.into_boxed_slice(), words })
     }
 
     /// Owned words holding a copy of `source`.
     pub(crate) fn copy_of<W: Words + ?Sized>(source: &W, words: usize) -> Result<Self> {
         let bits = Self::zeroed(words)?;
-        if let Bits::Owned(dst) = &bits {
+        if let Some(dst) = bits.atomics() {
             for (i, w) in dst.iter().enumerate() {
                 w.store(source.word(i), Ordering::Relaxed);
             }
@@ -57,15 +93,18 @@ impl Bits {
 
     pub(crate) fn len(&self) -> usize {
         match self {
-            Bits::Owned(w) => w.len(),
-            Bits::Mapped { words, .. } => *words,
+            Bits::Owned { words, .. } | Bits::Mapped { words, .. } => *words,
         }
     }
 
     /// The words for writing, or `None` for a read-only mapping.
     pub(crate) fn atomics(&self) -> Option<&[AtomicU64]> {
         match self {
-            Bits::Owned(w) => Some(w),
+            Bits::Owned { lines, words } => {
+                // SAFETY: `Line` is `repr(C)` around `[AtomicU64; 8]`, so the lines are
+                // `8 * lines.len() >= words` contiguous atomics, borrowed for as long as `self`.
+                Some(unsafe { std::slice::from_raw_parts(lines.as_ptr().cast::<AtomicU64>(), *words) })
+            }
             Bits::Mapped { .. } => None,
         }
     }
@@ -73,7 +112,7 @@ impl Bits {
     /// The mapped words (aligned: the mapping is page-aligned and the header a multiple of 8 bytes).
     pub(crate) fn mapped(&self) -> Option<&[u64]> {
         match self {
-            Bits::Owned(_) => None,
+            Bits::Owned { .. } => None,
             Bits::Mapped { map, offset, words } => {
                 // SAFETY: every bit pattern is a valid u64; alignment is checked by `align_to`.
                 let (head, body, _) = unsafe { map[*offset..].align_to::<u64>() };
@@ -110,5 +149,10 @@ mod tests {
         assert_eq!(c.atomics().unwrap()[2].load(Ordering::Relaxed), 5);
         assert_eq!(c.len(), 4);
         assert!(c.mapped().is_none());
+        let big = Bits::zeroed(1001).unwrap();
+        let w = big.atomics().unwrap();
+        assert_eq!((w.len(), w.as_ptr() as usize % 64), (1001, 0));
+        w.prefetch(1000);
+        assert_eq!(w.word(1000), 0);
     }
 }
