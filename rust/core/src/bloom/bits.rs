@@ -1,24 +1,21 @@
 //! The bit array of a Bloom filter: owned atomic words, or words memory-mapped read-only from a file.
 //!
 //! Owned words are `AtomicU64`: setting a bit is one `fetch_or`, so any number of threads insert
-//! and query at once without a lock. They are allocated in 64-byte aligned lines, so that a block
-//! of the blocked layout is exactly one cache line. Mapped words are plain little-endian `u64`s in
-//! a read-only mapping: loading a large filter only to query it costs no copy and no memory beyond
-//! the page cache (the file header keeps them 64-byte aligned too).
+//! and query at once without a lock. They live in an anonymous memory mapping (see
+//! [`Bits::zeroed`]), page aligned, so a block of the blocked layout is exactly one cache line.
+//! Mapped words are plain little-endian `u64`s in a read-only mapping: loading a large filter only
+//! to query it costs no copy and no memory beyond the page cache (the file header keeps them
+//! 64-byte aligned too).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{invalid, Result};
 
-/// One cache line of words: the unit of allocation, so that owned words are 64-byte aligned.
-#[repr(C, align(64))]
-pub(crate) struct Line([AtomicU64; 8]);
-
 /// Where the words live.
 pub(crate) enum Bits {
-    /// `words` words at the start of `lines`.
+    /// `words` words at the start of an anonymous (zero-filled, page-aligned) mapping.
     Owned {
-        lines: Box<[Line]>,
+        map: memmap2::MmapRaw,
         words: usize,
     },
     Mapped {
@@ -71,13 +68,20 @@ impl Words for [u64] {
 
 impl Bits {
     /// `words` zeroed words, or an error (not an abort) when the memory cannot be had.
+    ///
+    /// The words are an anonymous mapping: page aligned (so cache-line aligned), zero-filled by the
+    /// kernel page by page on first touch (a large filter costs nothing until used) and, on Linux,
+    /// advised to use transparent huge pages. Random probes over a filter far bigger than the
+    /// caches miss the TLB on nearly every access with 4 KiB pages; 2 MiB pages avoid most of that.
     pub(crate) fn zeroed(words: usize) -> Result<Self> {
-        let n = words.div_ceil(8);
-        let mut v: Vec<Line> = Vec::new();
-        v.try_reserve_exact(n)
-            .map_err(|_| invalid(format!("cannot allocate {} bytes for a Bloom filter", words * 8)))?;
-        v.resize_with(n, || Line(Default::default()));
-        Ok(Bits::Owned { lines: v.into_boxed_slice(), words })
+        let bytes = words.checked_mul(8).filter(|&b| b <= isize::MAX as usize);
+        let cannot = || invalid(format!("cannot allocate {} bytes for a Bloom filter", words.saturating_mul(8)));
+        let map: memmap2::MmapRaw =
+            memmap2::MmapMut::map_anon(bytes.ok_or_else(cannot)?.max(1)).map_err(|_| cannot())?.into();
+        #[cfg(target_os = "linux")]
+        // Only advice: without transparent huge pages the filter works the same, with 4 KiB pages.
+        let _ = map.advise(memmap2::Advice::HugePage);
+        Ok(Bits::Owned { map, words })
     }
 
     /// Owned words holding a copy of `source`.
@@ -100,10 +104,11 @@ impl Bits {
     /// The words for writing, or `None` for a read-only mapping.
     pub(crate) fn atomics(&self) -> Option<&[AtomicU64]> {
         match self {
-            Bits::Owned { lines, words } => {
-                // SAFETY: `Line` is `repr(C)` around `[AtomicU64; 8]`, so the lines are
-                // `8 * lines.len() >= words` contiguous atomics, borrowed for as long as `self`.
-                Some(unsafe { std::slice::from_raw_parts(lines.as_ptr().cast::<AtomicU64>(), *words) })
+            Bits::Owned { map, words } => {
+                // SAFETY: the mapping is readable and writable, page aligned, at least `8 * words`
+                // bytes long, zero-filled (a valid `AtomicU64` pattern), owned by `self` and only
+                // ever accessed through these atomics; `MmapRaw`'s pointer allows writes.
+                Some(unsafe { std::slice::from_raw_parts(map.as_mut_ptr().cast::<AtomicU64>(), *words) })
             }
             Bits::Mapped { .. } => None,
         }

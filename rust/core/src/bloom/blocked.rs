@@ -1,43 +1,44 @@
 //! The blocked layout's operations: one cache line per key, and batches that prefetch it.
 //!
-//! A key's bits all lie in one 64-byte block, so a query is eight loads from one line and an add
-//! at most eight `fetch_or`s on it (one per word holding some of the key's bits, skipped when a
-//! plain load shows them set). In a filter far bigger than the caches the cost of a key is the miss
-//! on that line; batches hide it by computing the block of the key `PREFETCH_DISTANCE` places
-//! ahead and issuing a software prefetch for it, so that many misses are in flight while keys are
-//! applied one by one. Batch inserts keep input order exactly (the prefetch is only a hint), so
-//! their answers equal those of single inserts in a loop.
+//! A key's bits all lie in one 64-byte block, so a query is a few loads from one line (it stops at
+//! the first clear bit, having mixed only the values it needed) and an add at most eight
+//! `fetch_or`s on it (one per word holding some of the key's bits, skipped when a plain load shows
+//! them set). In a filter far bigger than the caches the cost of a key is the miss on that line;
+//! batches hide it by locating the block of the key `PREFETCH_DISTANCE` places ahead and issuing a
+//! software prefetch for it, so that many misses are in flight while keys are applied one by one.
+//! Batch inserts keep input order exactly (the prefetch is only a hint), so their answers equal
+//! those of single inserts in a loop.
 //!
 //! `insert_if_absent` keeps the stripe-lock protocol of the standard layout (see the module
 //! documentation of [`bloom`](super)): a lock-free test of the block, then the check-and-set of
-//! the key's words under the key's stripe lock.
+//! the key's words under the key's stripe lock. Each new key thus costs one atomic
+//! compare-and-swap and about seven atomic ORs (k=16 bits over eight words), ~10 ns each on the
+//! virtual machine of `benchmarks/results/core.md`: the bound of an ordered insert of new keys.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
 use super::bits::Words;
-use super::layout::{BlockProbes, BLOCK_WORDS};
+use super::layout::{block_masks, block_positions, block_start, BLOCK_WORDS};
 use super::{BloomFilter, StripeGuard, PARALLEL_MIN, STRIPES};
 use crate::parallel;
 
-/// How many keys ahead the block is prefetched. Enough to keep a core's ~16 line-fill buffers
-/// busy while a key is applied, few enough that the lines are still in L1 when used.
+/// How many keys ahead the block is prefetched. Enough to keep a core's line-fill buffers busy
+/// while a key is applied, few enough that the lines are still in L1 when used (8 to 32 measure
+/// the same).
 const PREFETCH_DISTANCE: usize = 16;
 /// Keys hashed together before they are probed by the parallel batches.
 const CHUNK: usize = 512;
 
-/// Whether every bit of the key is set in its block.
+/// Whether every bit of key hash `h` is set in its block, which starts at word `first`.
 #[inline(always)]
-pub(super) fn block_has<W: Words + ?Sized>(words: &W, p: &BlockProbes) -> bool {
-    let mut missing = 0;
-    for (j, &m) in p.masks.iter().enumerate() {
-        missing |= m & !words.word(p.first_word + j);
-    }
-    missing == 0
+pub(super) fn block_has<W: Words + ?Sized>(words: &W, first: usize, h: u64, k: u32) -> bool {
+    block_positions(h, k, |pos| words.word(first + (pos >> 6) as usize) & (1u64 << (pos & 63)) != 0)
 }
 
-/// Set the key's bits; returns whether some of them were clear when this call looked.
+/// Set the key's bits (`masks`, per word of the block at `first`); returns whether some of them
+/// were clear when this call looked.
 ///
 /// Words whose bits are all set are only loaded (an atomic read-modify-write costs ~20 cycles
 /// even when it changes nothing), and the others get a `fetch_or` whose old value is not needed:
@@ -46,10 +47,9 @@ pub(super) fn block_has<W: Words + ?Sized>(words: &W, p: &BlockProbes) -> bool {
 /// the `fetch_or` can only turn a "present" into an "absent" for this one caller, never give a key
 /// two "absent"s. Relaxed is enough: the stripe lock orders the callers of one key.
 #[inline(always)]
-pub(super) fn set_block(words: &[AtomicU64], p: &BlockProbes) -> bool {
-    let block = &words[p.first_word..p.first_word + BLOCK_WORDS];
+pub(super) fn set_block(words: &[AtomicU64], first: usize, masks: &[u64; BLOCK_WORDS]) -> bool {
     let mut flipped = false;
-    for (w, &m) in block.iter().zip(&p.masks) {
+    for (w, &m) in words[first..first + BLOCK_WORDS].iter().zip(masks) {
         if w.load(Ordering::Relaxed) & m != m {
             w.fetch_or(m, Ordering::Relaxed);
             flipped = true;
@@ -58,38 +58,27 @@ pub(super) fn set_block(words: &[AtomicU64], p: &BlockProbes) -> bool {
     flipped
 }
 
-/// The stripe lock of a key: from its block, so free to compute (callers of one key share it).
+/// Call `f(i, first word of the block of key i)` for every `i` in order, the block of key `i + D`
+/// being located and prefetched before key `i` is applied (a ring holds the `D` block starts in
+/// between).
 #[inline(always)]
-fn stripe(p: &BlockProbes) -> usize {
-    p.first_word / BLOCK_WORDS % STRIPES
-}
-
-/// Call `f(i, probes of hashes[i])` for every `i` in order. The probes of key `i + D` are
-/// computed, and its block prefetched, before key `i` is applied; a ring holds the `D` in between.
-#[inline(always)]
-fn pipelined<W: Words + ?Sized>(
-    words: &W,
-    hashes: &[u64],
-    k: u32,
-    blocks: u64,
-    mut f: impl FnMut(usize, &BlockProbes),
-) {
+fn pipelined<W: Words + ?Sized>(words: &W, hashes: &[u64], blocks: u64, mut f: impl FnMut(usize, usize)) {
     const D: usize = PREFETCH_DISTANCE;
     let ahead = |h: u64| {
-        let p = BlockProbes::of(h, k, blocks);
-        words.prefetch(p.first_word);
-        p
+        let start = block_start(h, blocks);
+        words.prefetch(start);
+        start
     };
-    let mut ring = [BlockProbes::default(); D];
+    let mut ring = [0usize; D];
     for (slot, &h) in ring.iter_mut().zip(hashes) {
         *slot = ahead(h);
     }
     for i in 0..hashes.len() {
-        let p = match hashes.get(i + D) {
-            Some(&h) => std::mem::replace(&mut ring[i % D], ahead(h)),
+        let first = match hashes.get(i + D) {
+            Some(&next) => std::mem::replace(&mut ring[i % D], ahead(next)),
             None => ring[i % D],
         };
-        f(i, &p);
+        f(i, first);
     }
 }
 
@@ -117,18 +106,27 @@ impl BloomFilter {
         self.num_bits / (BLOCK_WORDS as u64 * 64)
     }
 
-    pub(super) fn block_probes(&self, h: u64) -> BlockProbes {
-        BlockProbes::of(h, self.num_hashes, self.num_blocks())
+    /// Whether key hash `h` may be present (blocked layout).
+    #[inline(always)]
+    pub(super) fn blocked_contains<W: Words + ?Sized>(&self, words: &W, h: u64) -> bool {
+        block_has(words, block_start(h, self.num_blocks()), h, self.num_hashes)
     }
 
-    /// `insert_if_absent` of one key of the blocked layout: whether it was present.
+    /// Add key hash `h` (blocked layout).
+    pub(super) fn blocked_add(&self, words: &[AtomicU64], h: u64) {
+        set_block(words, block_start(h, self.num_blocks()), &block_masks(h, self.num_hashes));
+    }
+
+    /// `insert_if_absent` of key hash `h`, whose block starts at word `first`: whether it was
+    /// present.
     #[inline(always)]
-    pub(super) fn blocked_insert_if_absent(&self, words: &[AtomicU64], p: &BlockProbes) -> bool {
-        if block_has(words, p) {
+    pub(super) fn blocked_insert_if_absent(&self, words: &[AtomicU64], first: usize, h: u64) -> bool {
+        if block_has(words, first, h, self.num_hashes) {
             return true;
         }
-        let _guard = StripeGuard::lock(&self.locks[stripe(p)]);
-        !set_block(words, p)
+        // The stripe from the block: free, and shared by all callers of one key.
+        let _guard = StripeGuard::lock(&self.locks[first / BLOCK_WORDS % STRIPES]);
+        !set_block(words, first, &block_masks(h, self.num_hashes))
     }
 
     /// `contains_batch` for the blocked layout.
@@ -140,7 +138,7 @@ impl BloomFilter {
     ) {
         let (k, blocks) = (self.num_hashes, self.num_blocks());
         for_chunks(out, hash_of, |out, hashes| {
-            pipelined(words, hashes, k, blocks, |i, p| out[i] = block_has(words, p))
+            pipelined(words, hashes, blocks, |i, first| out[i] = block_has(words, first, hashes[i], k))
         });
     }
 
@@ -149,16 +147,17 @@ impl BloomFilter {
         let (k, blocks) = (self.num_hashes, self.num_blocks());
         // Zero-sized outputs: the vector allocates nothing.
         for_chunks(&mut vec![(); n], hash_of, |_, hashes| {
-            pipelined(words, hashes, k, blocks, |_, p| {
-                set_block(words, p);
+            pipelined(words, hashes, blocks, |i, first| {
+                set_block(words, first, &block_masks(hashes[i], k));
             })
         });
     }
 
     /// `insert_if_absent_batch` for the blocked layout: strictly in order, prefetching ahead.
     pub(super) fn blocked_insert_if_absent_batch(&self, words: &[AtomicU64], out: &mut [bool], hashes: &[u64]) {
-        let (k, blocks) = (self.num_hashes, self.num_blocks());
-        pipelined(words, hashes, k, blocks, |i, p| out[i] = self.blocked_insert_if_absent(words, p));
+        pipelined(words, hashes, self.num_blocks(), |i, first| {
+            out[i] = self.blocked_insert_if_absent(words, first, hashes[i])
+        });
     }
 
     /// The probability that an absent key is reported present, from the bits as they are: the

@@ -98,33 +98,43 @@ impl Probes {
     }
 }
 
-/// The blocked layout's probes of one key hash: the first word of its block and, for each of the
-/// block's eight words, the mask of the key's bits in it.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct BlockProbes {
-    pub(crate) first_word: usize,
-    pub(crate) masks: [u64; BLOCK_WORDS],
+/// The first word of the block of key hash `h` among `num_blocks` blocks.
+#[inline(always)]
+pub(crate) fn block_start(h: u64, num_blocks: u64) -> usize {
+    let block = (mix64(h ^ 0x3C6E_F372_FE94_F82B) as u128 * num_blocks as u128) >> 64;
+    block as usize * BLOCK_WORDS
 }
 
-impl BlockProbes {
-    #[inline(always)]
-    pub(crate) fn of(h: u64, k: u32, num_blocks: u64) -> Self {
-        let mut masks = [0u64; BLOCK_WORDS];
-        let mut state = h ^ 0xA54F_F53A_5F1D_36F1;
-        let mut left = k;
-        while left > 0 {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut v = mix64(state);
-            for _ in 0..left.min(7) {
-                let pos = v & 511;
-                masks[(pos >> 6) as usize] |= 1u64 << (pos & 63);
-                v >>= 9;
+/// Call `f` on the `k` positions (0..512) of the bits of key hash `h` in its block while it
+/// returns true; returns whether it always did. The positions are 9-bit slices, seven from each of
+/// a stream of mixed values, mixed as needed (a query that stops early mixes less).
+#[inline(always)]
+pub(crate) fn block_positions(h: u64, k: u32, mut f: impl FnMut(u64) -> bool) -> bool {
+    let mut state = h ^ 0xA54F_F53A_5F1D_36F1;
+    let mut left = k;
+    while left > 0 {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut v = mix64(state);
+        for _ in 0..left.min(7) {
+            if !f(v & 511) {
+                return false;
             }
-            left = left.saturating_sub(7);
+            v >>= 9;
         }
-        let block = (mix64(h ^ 0x3C6E_F372_FE94_F82B) as u128 * num_blocks as u128) >> 64;
-        BlockProbes { first_word: block as usize * BLOCK_WORDS, masks }
+        left = left.saturating_sub(7);
     }
+    true
+}
+
+/// For each of a block's eight words, the mask of the bits of key hash `h` in it.
+#[inline(always)]
+pub(crate) fn block_masks(h: u64, k: u32) -> [u64; BLOCK_WORDS] {
+    let mut masks = [0u64; BLOCK_WORDS];
+    block_positions(h, k, |pos| {
+        masks[(pos >> 6) as usize] |= 1u64 << (pos & 63);
+        true
+    });
+    masks
 }
 
 #[cfg(test)]
@@ -142,18 +152,31 @@ mod tests {
     }
 
     #[test]
-    fn block_probes_stay_in_their_block_and_use_k_slices() {
+    fn blocks_spread_and_masks_hold_the_k_slices() {
         let blocks = 1000;
         let mut hit = vec![0u32; blocks as usize];
         for h in 0..20_000u64 {
-            let p = BlockProbes::of(h, 20, blocks);
-            assert_eq!(p.first_word % BLOCK_WORDS, 0);
-            assert!(p.first_word / BLOCK_WORDS < blocks as usize);
-            hit[p.first_word / BLOCK_WORDS] += 1;
-            let ones: u32 = p.masks.iter().map(|m| m.count_ones()).sum();
+            let start = block_start(h, blocks);
+            assert_eq!(start % BLOCK_WORDS, 0);
+            hit[start / BLOCK_WORDS] += 1;
+            let masks = block_masks(h, 20);
+            let mut positions = Vec::new();
+            assert!(block_positions(h, 20, |p| {
+                positions.push(p);
+                true
+            }));
+            assert_eq!(positions.len(), 20);
+            assert!(positions.iter().all(|&p| masks[(p >> 6) as usize] >> (p & 63) & 1 == 1));
+            let ones: u32 = masks.iter().map(|m| m.count_ones()).sum();
             // 20 slices, a few of which may coincide.
             assert!((15..=20).contains(&ones), "{ones}");
-            assert_eq!(p.masks, BlockProbes::of(h, 20, blocks).masks);
+            // A walk stopped early sees a prefix of the same positions.
+            let mut seen = 0;
+            assert!(!block_positions(h, 20, |_| {
+                seen += 1;
+                seen < 3
+            }));
+            assert_eq!(seen, 3);
         }
         // Consecutive hashes spread over the blocks (20 per block on average).
         assert!(hit.iter().all(|&c| c > 2 && c < 50), "{:?}", hit.iter().max());

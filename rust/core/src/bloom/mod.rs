@@ -170,7 +170,7 @@ impl BloomFilter {
                 let (f, h) = (self.0, self.1);
                 match f.layout {
                     Layout::Standard => test_all(words, Probes::of(h), f.num_hashes, f.num_bits),
-                    Layout::Blocked => blocked::block_has(words, &f.block_probes(h)),
+                    Layout::Blocked => f.blocked_contains(words, h),
                 }
             }
         }
@@ -181,7 +181,7 @@ impl BloomFilter {
     pub fn add_hash(&self, h: u64) -> Result<()> {
         let words = self.writable()?;
         if self.layout == Layout::Blocked {
-            blocked::set_block(words, &self.block_probes(h));
+            self.blocked_add(words, h);
             return Ok(());
         }
         let p = Probes::of(h);
@@ -202,7 +202,7 @@ impl BloomFilter {
     pub fn insert_if_absent_hash(&self, h: u64) -> Result<bool> {
         let words = self.writable()?;
         if self.layout == Layout::Blocked {
-            return Ok(self.blocked_insert_if_absent(words, &self.block_probes(h)));
+            return Ok(self.blocked_insert_if_absent(words, layout::block_start(h, self.num_blocks()), h));
         }
         let (k, m, p) = (self.num_hashes, self.num_bits, Probes::of(h));
         if test_all(words, p, k, m) {
