@@ -103,14 +103,17 @@ fn fill_batch(out: &mut [bool], f: impl Fn(usize) -> bool + Sync) {
     if out.len() < PARALLEL_MIN {
         out.iter_mut().enumerate().for_each(|(i, o)| *o = f(i));
     } else {
-        parallel::install(|| out.par_iter_mut().enumerate().with_min_len(4096).for_each(|(i, o)| *o = f(i)));
+        parallel::install(|| {
+            out.par_iter_mut().enumerate().with_min_len(4096).for_each(|(i, o)| *o = f(i))
+        });
     }
 }
 
 impl BloomFilter {
     /// An empty filter of the given shape.
     pub fn new(sizing: Sizing, seed: u64) -> Result<Self> {
-        let words = usize::try_from(sizing.num_bits / 64).map_err(|_| invalid("filter too large for this platform"))?;
+        let words = usize::try_from(sizing.num_bits / 64)
+            .map_err(|_| invalid("filter too large for this platform"))?;
         Self::from_parts(sizing.layout, sizing.num_bits, sizing.num_hashes, seed, Bits::zeroed(words)?)
     }
 
@@ -154,11 +157,9 @@ impl BloomFilter {
 
     fn writable(&self) -> Result<&[std::sync::atomic::AtomicU64]> {
         self.bits.atomics().ok_or_else(|| {
-            Error::ReadOnly(
-                "this Bloom filter was loaded read-only (memory-mapped); load it with \
+            Error::ReadOnly("this Bloom filter was loaded read-only (memory-mapped); load it with \
                              mmap=False to update it"
-                    .into(),
-            )
+                .into())
         })
     }
 
