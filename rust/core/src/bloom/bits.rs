@@ -14,15 +14,8 @@ use crate::error::{invalid, Result};
 /// Where the words live.
 pub(crate) enum Bits {
     /// `words` words at the start of an anonymous (zero-filled, page-aligned) mapping.
-    Owned {
-        map: memmap2::MmapRaw,
-        words: usize,
-    },
-    Mapped {
-        map: memmap2::Mmap,
-        offset: usize,
-        words: usize,
-    },
+    Owned { map: memmap2::MmapRaw, words: usize },
+    Mapped { map: memmap2::Mmap, offset: usize, words: usize },
 }
 
 /// Read access to words, whatever their storage; monomorphised so that hot loops do not branch.
