@@ -187,3 +187,120 @@ def test_wrong_key_types() -> None:
         f.contains_many("abc")  # type: ignore[arg-type]
     with pytest.raises(OverflowError):
         BloomFilter(-1, 0.01)
+
+
+# --- blocked layout -------------------------------------------------------------------------
+
+repeated_keys_strategy = st.lists(st.sampled_from([f"k{i}" for i in range(30)]) | st.binary(max_size=6), max_size=300)
+
+
+@settings(max_examples=50, deadline=None)
+@given(repeated_keys_strategy, keys_strategy)
+def test_blocked_against_a_set(inserted: list[str | bytes], probes: list[str | bytes]) -> None:
+    """Exactly the answers of a set for keys seen before; no false negatives."""
+    f = BloomFilter(max(len(inserted), 1), 1e-4, layout="blocked")
+    g = BloomFilter(max(len(inserted), 1), 1e-4, layout="blocked")
+    reference: set[bytes] = set()
+    answers = []
+    for k in inserted:
+        kb = k.encode() if isinstance(k, str) else k
+        was = f.insert_if_absent(k)
+        if kb in reference:
+            assert was
+        answers.append(was)
+        reference.add(kb)
+    # The ordered batch gives the one-by-one answers, repeats included.
+    assert g.insert_if_absent_many(inserted).tolist() == answers
+    h = BloomFilter(max(len(inserted), 1), 1e-4, layout="blocked")
+    assert h.insert_if_absent_hashes(hash64_batch(inserted)).tolist() == answers
+    assert f.contains_many(inserted).all() and all(k in f for k in inserted)
+    for k, present in zip(probes, f.contains_many(probes)):
+        if (k.encode() if isinstance(k, str) else k) in reference:
+            assert present
+
+
+def test_blocked_sizing_costs_bits_and_fewer_probes() -> None:
+    standard = BloomFilter.sizing(1_000_000, 1e-6)
+    blocked = BloomFilter.sizing(1_000_000, 1e-6, layout="blocked")
+    assert (standard.layout, blocked.layout) == ("standard", "blocked")
+    assert blocked.num_bits % 512 == 0
+    assert standard.num_bytes < blocked.num_bytes < 1.5 * standard.num_bytes
+    assert blocked.num_hashes < standard.num_hashes
+    assert 0.8e-6 < blocked.expected_fp_rate <= 1e-6
+    by_size = BloomFilter.sizing(1000, size_bytes=100, layout="blocked")
+    assert (by_size.num_bytes, by_size.layout) == (128, "blocked")  # whole 64-byte blocks
+    assert "layout='blocked'" in repr(blocked)
+
+
+def test_blocked_batches_and_measured_fp_rate() -> None:
+    f = BloomFilter(200_000, 1e-3, layout="blocked")
+    assert f.layout == "blocked" and "layout='blocked'" in repr(f)
+    keys = np.arange(200_000, dtype=np.uint64)
+    f.add_hashes(keys[:100_000])
+    present = f.insert_if_absent_hashes(keys)
+    assert present[:100_000].all() and present[100_000:].mean() < 1e-3  # false positives only
+    assert f.contains_hashes(keys).all()
+    fp = f.contains_hashes(np.arange(10**9, 10**9 + 400_000, dtype=np.uint64)).mean()
+    expected = BloomFilter.sizing(200_000, 1e-3, layout="blocked").expected_fp_rate
+    assert expected / 1.25 < fp < expected * 1.25
+    assert abs(f.estimated_fp_rate() - expected) < expected * 0.25
+    assert abs(len(f) - 200_000) < 200_000 * 0.02
+
+
+def test_blocked_threads_never_both_see_a_key_as_new() -> None:
+    f = BloomFilter(100_000, 1e-4, layout="blocked")
+    keys = [f"k{i}" for i in range(20_000)]
+    results: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def worker(offset: int) -> None:
+        order = keys[offset:] + keys[:offset]
+        results.append((np.array(order), f.insert_if_absent_many(order)))
+
+    threads = [threading.Thread(target=worker, args=(i * 5000,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    new = np.concatenate([order[~present] for order, present in results])
+    assert len(new) == len(set(new.tolist())) > 19_900
+
+
+@pytest.mark.parametrize("mmap", [False, True])
+def test_blocked_save_load_and_layout_mismatch(tmp_path: Path, mmap: bool) -> None:
+    f = BloomFilter(10_000, 0.001, seed=3, layout="blocked")
+    f.add_many([f"k{i}" for i in range(5000)])
+    path = tmp_path / "f.bloom"
+    f.save(path)
+    g = BloomFilter.load(path, 10_000, 0.001, seed=3, mmap=mmap, layout="blocked")
+    assert (g.layout, g.num_bits, g.num_hashes, g.read_only) == ("blocked", f.num_bits, f.num_hashes, mmap)
+    assert g.contains_many([f"k{i}" for i in range(5000)]).all()
+    assert BloomFilter.load(path, mmap=mmap).layout == "blocked"  # nothing asked, nothing checked
+    with pytest.raises(ValueError, match="layout=blocked, but layout=standard"):
+        BloomFilter.load(path, mmap=mmap, layout="standard")
+    with pytest.raises(ValueError, match="layout=blocked, but layout=standard"):
+        BloomFilter.load(path, 10_000, 0.001, mmap=mmap)  # sizing without a layout means standard
+    BloomFilter(10_000, 0.001).save(path)
+    with pytest.raises(ValueError, match="layout=standard, but layout=blocked"):
+        BloomFilter.load(path, mmap=mmap, layout="blocked")
+
+
+def test_blocked_union() -> None:
+    a, b = BloomFilter(1000, 0.01, layout="blocked"), BloomFilter(1000, 0.01, layout="blocked")
+    a.add("x")
+    b.add("y")
+    c = a | b
+    assert "x" in c and "y" in c and "y" not in a and c.layout == "blocked"
+    with pytest.raises(ValueError, match="different parameters"):
+        a.union(BloomFilter(1000, size_bytes=a.num_bits // 8))
+
+
+@pytest.mark.parametrize("layout", ["Blocked", "", "split"])
+def test_bad_layout_names(tmp_path: Path, layout: str) -> None:
+    with pytest.raises(ValueError, match="layout"):
+        BloomFilter(10, 0.01, layout=layout)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="layout"):
+        BloomFilter.sizing(10, 0.01, layout=layout)  # type: ignore[arg-type]
+    path = tmp_path / "f.bloom"
+    BloomFilter(10, 0.01).save(path)
+    with pytest.raises(ValueError, match="layout"):
+        BloomFilter.load(path, layout=layout)  # type: ignore[arg-type]
