@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import dolma_tools as dt
+from dolma_tools._core import BloomFilter
 from dolma_tools.config import validate
 from dolma_tools.dedupe.config import DedupeConfig
 from dolma_tools.dedupe.stage import check
@@ -80,6 +81,9 @@ def test_persistent_filter_dedupes_a_new_version_and_checks_parameters(sample: P
         dt.dedupe(str(new / "documents"), documents_mode={"bloom": {**bloom, "fp_rate": 1e-3}}, overwrite=True, workers=1)
     with pytest.raises(ConfigError, match="other key settings"):
         dt.dedupe(str(new / "documents"), documents_mode={"normalize": True, "bloom": bloom}, overwrite=True, workers=1)
+    assert BloomFilter.load(filter_path).layout == "blocked"  # the default
+    with pytest.raises(ConfigError, match="layout=blocked, but layout=standard"):
+        dt.dedupe(str(new / "documents"), documents_mode={"bloom": {**bloom, "layout": "standard"}}, overwrite=True, workers=1)
     assert os.path.getmtime(filter_path) == mtime  # read-only runs never write the filter
 
 

@@ -41,6 +41,11 @@ class BloomConfig(StrictModel):
     Without it the file is only read, for deduping a new dataset against an old one."""
     force: bool = False
     """Build the filter even when it is larger than the memory available now."""
+    layout: Literal["blocked", "standard"] = "blocked"
+    """``blocked``: all of a key's bits in one 64-byte cache line, so a key costs one memory access
+    instead of one per hash function (about 5x faster in-order inserts on a filter larger than the
+    caches), for about a third more bits at fp 1e-6. ``standard``: bits anywhere in the filter
+    (needed to reuse a filter file written with that layout)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> BloomConfig:

@@ -63,7 +63,7 @@ def build_filter(mode: DecontaminationMode, seed: int, *, quiet: bool) -> tuple[
     check_memory(shape, mode.bloom, "decontamination.bloom")
     if not quiet:
         print(describe(shape, "decontamination.bloom"), file=sys.stderr)
-    bloom = BloomFilter(shape.expected_items, size_bytes=shape.num_bytes, seed=mode.bloom.seed)
+    bloom = BloomFilter(shape.expected_items, size_bytes=shape.num_bytes, seed=mode.bloom.seed, layout=mode.bloom.layout)
     bloom.add_hashes(hashes)
     return bloom, counters
 
