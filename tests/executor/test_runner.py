@@ -1,0 +1,47 @@
+"""Task scheduling and the pool shared by a stage's phases."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import os
+from pathlib import Path
+
+from dolma_tools.config.models import ExecutionConfig
+from dolma_tools.executor import make_executor, run_tasks
+from dolma_tools.executor.base import Report
+from dolma_tools.executor.runner import largest_first
+
+
+@dataclasses.dataclass(frozen=True)
+class PidTask:
+    """Records which process ran it (module level, so spawned workers can unpickle it)."""
+
+    name: str
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return ()
+
+    def run(self, report: Report) -> collections.Counter:
+        report(1)
+        return collections.Counter({f"pid.{os.getpid()}": 1, "documents": 1})
+
+
+def test_largest_inputs_run_first_and_other_tasks_keep_their_order(tmp_path: Path) -> None:
+    small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
+    small.write_bytes(b"x" * 10)
+    big.write_bytes(b"x" * 1000)
+    tasks = [PidTask("s3://bucket/a"), PidTask(str(small)), PidTask("s3://bucket/b"), PidTask(str(big))]
+    assert [t.name for t in largest_first(tasks)] == [str(big), str(small), "s3://bucket/a", "s3://bucket/b"]
+
+
+def test_one_executor_keeps_its_workers_across_phases() -> None:
+    config = ExecutionConfig(workers=2)
+    with make_executor("local", 2) as executor:
+        first = run_tasks("one", [PidTask(f"t{i}") for i in range(6)], config, quiet=True, executor=executor)
+        second = run_tasks("two", [PidTask(f"u{i}") for i in range(6)], config, quiet=True, executor=executor)
+    workers = {key for key in first.counts if key.startswith("pid.")}
+    assert first.documents == second.documents == 6
+    assert workers and workers >= {key for key in second.counts if key.startswith("pid.")}
+    assert f"pid.{os.getpid()}" not in workers  # ran in the pool, not in this process
