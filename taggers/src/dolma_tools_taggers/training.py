@@ -12,9 +12,12 @@ report gives precision, recall and F1 per label on the validation part.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import random
 import re
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 
@@ -117,6 +120,31 @@ def evaluate(model: object, examples: Sequence[Example]) -> tuple[dict[str, Labe
     return metrics, accuracy
 
 
+_TRAIN = """
+import json, sys
+import fasttext
+settings, quantize, output = json.loads(sys.argv[1])
+model = fasttext.train_supervised(**settings)
+if quantize:
+    model.quantize(input=settings["input"], retrain=True, thread=1, verbose=0)
+model.save_model(output)
+"""
+
+
+def _train_in_fresh_process(settings: dict, quantize: bool, output: str) -> None:
+    """Run fastText's trainer in a new interpreter and save the model to ``output``.
+
+    fastText 0.9.2 has raised "Encountered NaN" on inputs and seeds that train cleanly in a new
+    process, but only late in a long-lived one (a pytest session, a notebook); a fresh process
+    makes training depend on its inputs alone.
+    """
+    result = subprocess.run([sys.executable, "-c", _TRAIN, json.dumps([settings, quantize, output])],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        reason = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"fastText training failed: {reason}")
+
+
 def train_classifier(
     examples: Sequence[Example],
     output: str,
@@ -149,16 +177,13 @@ def train_classifier(
         with open(train_file, "w", encoding="utf-8") as handle:
             for example in train:
                 handle.write(f"__label__{example.label} {normalize_for_fasttext(example.text)}\n")
-        model = fasttext.train_supervised(
-            input=train_file, epoch=epoch, lr=lr, wordNgrams=word_ngrams, dim=dim, minCount=min_count,
-            bucket=bucket, seed=seed, thread=1, verbose=0,
-        )
-        if quantize:
-            if len(train) < 256:
-                raise ConfigError(f"quantizing needs at least 256 training examples, got {len(train)}")
-            model.quantize(input=train_file, retrain=True, thread=1, verbose=0)
+        if quantize and len(train) < 256:
+            raise ConfigError(f"quantizing needs at least 256 training examples, got {len(train)}")
         tmp_model = os.path.join(work, "model.bin")
-        model.save_model(tmp_model)
+        settings = {"input": train_file, "epoch": epoch, "lr": lr, "wordNgrams": word_ngrams, "dim": dim,
+                    "minCount": min_count, "bucket": bucket, "seed": seed, "thread": 1, "verbose": 0}
+        _train_in_fresh_process(settings, quantize, tmp_model)
+        model = fasttext.load_model(tmp_model)
         os.replace(tmp_model, output)
     metrics, accuracy = evaluate(model, validation)
     return TrainingReport(output, len(train), len(validation), metrics, accuracy)
