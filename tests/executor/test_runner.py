@@ -1,16 +1,14 @@
-"""Task scheduling and the pool shared by a stage's phases."""
+"""The worker pool shared by a stage's phases."""
 
 from __future__ import annotations
 
 import collections
 import dataclasses
 import os
-from pathlib import Path
 
 from dolma_tools.config.models import ExecutionConfig
 from dolma_tools.executor import make_executor, run_tasks
 from dolma_tools.executor.base import Report
-from dolma_tools.executor.runner import largest_first
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,14 +24,6 @@ class PidTask:
     def run(self, report: Report) -> collections.Counter:
         report(1)
         return collections.Counter({f"pid.{os.getpid()}": 1, "documents": 1})
-
-
-def test_largest_inputs_run_first_and_other_tasks_keep_their_order(tmp_path: Path) -> None:
-    small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
-    small.write_bytes(b"x" * 10)
-    big.write_bytes(b"x" * 1000)
-    tasks = [PidTask("s3://bucket/a"), PidTask(str(small)), PidTask("s3://bucket/b"), PidTask(str(big))]
-    assert [t.name for t in largest_first(tasks)] == [str(big), str(small), "s3://bucket/a", "s3://bucket/b"]
 
 
 def test_one_executor_keeps_its_workers_across_phases() -> None:

@@ -64,6 +64,32 @@ def test_truncated_archive_is_an_error_not_a_short_file(tmp_path: Path, suffix: 
     assert caught.value.line is not None  # where buffered reading hit the end of the data
 
 
+@pytest.mark.parametrize("suffix", [".jsonl.gz", ".jsonl.zst"])
+def test_damaged_archive_is_an_error_naming_the_line_it_reached(tmp_path: Path, suffix: str) -> None:
+    full = str(tmp_path / f"full{suffix}")
+    write_lines(full, [b'{"id": "%d", "text": "%s"}\n' % (i, os.urandom(20).hex().encode()) for i in range(5000)])
+    data = bytearray(Path(full).read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(64)  # zeros in the compressed stream: bad blocks or checksum
+    damaged = write_raw(tmp_path / f"bad{suffix}", bytes(data))
+    with pytest.raises(InputError) as caught:
+        list(iter_documents(damaged))
+    assert caught.value.reason == "truncated_or_corrupt_archive"
+    assert caught.value.line is not None and caught.value.line <= 5000
+
+
+def test_lines_spanning_read_blocks_and_a_last_line_without_newline(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import dolma_tools.io.jsonl as jsonl
+
+    monkeypatch.setattr(jsonl, "READ_BLOCK", 7)  # every line crosses several blocks
+    body = b"".join(b'{"id": "%d", "text": "t%d"}\n' % (i, i) for i in range(50)) + b'{"id": "last", "text": "z"}'
+    path = write_raw(tmp_path / "x.jsonl.gz", gzip.compress(b"\xef\xbb\xbf" + body, mtime=0))
+    docs = list(iter_documents(path))
+    assert [line for line, _ in docs] == list(range(1, 52))
+    assert [doc.id for _, doc in docs] == [str(i) for i in range(50)] + ["last"]
+
+
 def test_truncated_archive_under_skip_is_counted(tmp_path: Path) -> None:
     data = gzip.compress(b"".join(b'{"id": "%d", "text": "x"}\n' % i for i in range(1000)), mtime=0)
     path = write_raw(tmp_path / "cut.jsonl.gz", data[:-20])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections
 import dataclasses
 import json
-import os
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -47,20 +46,6 @@ def pending_tasks(tasks: Sequence[Task], overwrite: bool) -> list[Task]:
     return [task for task in tasks if not task.outputs or not all(exists(p) for p in task.outputs)]
 
 
-def largest_first(tasks: list[Task]) -> list[Task]:
-    """Tasks ordered by the size of their input file, largest first (ties and remote inputs keep
-    their order), so that the last tasks to run are small ones and workers finish together.
-    Outputs never depend on this order."""
-
-    def size(task: Task) -> int:
-        try:
-            return os.path.getsize(task.name)
-        except OSError:  # remote, or not a file
-            return 0
-
-    return sorted(tasks, key=size, reverse=True)
-
-
 def run_tasks(
     stage: str,
     tasks: Sequence[Task],
@@ -75,7 +60,7 @@ def run_tasks(
     A stage with several phases passes one open ``executor`` to each, so that workers start once.
     """
     started = time.monotonic()
-    todo = largest_first(pending_tasks(tasks, execution.overwrite))
+    todo = pending_tasks(tasks, execution.overwrite)
     progress = Progress(stage, len(todo), quiet=quiet)
     totals: collections.Counter = collections.Counter()
     owned = executor is None

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from backports import zstd
 from isal import igzip
 
-from dolma_tools.io.compression import ZSTD_LEVEL, gzip_member
+from dolma_tools.io.compression import gzip_member, zstd, zstd_frame
+
 MIN_CHUNK, MAX_CHUNK = 16 * 1024, 4 * 2**20
 
 Codec = str
@@ -31,7 +31,7 @@ def compress(data: bytes, codec: Codec) -> bytes:
     if codec == "gz":
         return gzip_member(data)
     if codec == "zst":
-        return zstd.compress(data, level=ZSTD_LEVEL)
+        return zstd_frame(data)
     return data
 
 
