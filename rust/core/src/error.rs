@@ -30,6 +30,11 @@ pub enum Error {
     /// The operation needs a writable object and this one is read-only (e.g. a memory-mapped filter).
     #[error("{0}")]
     ReadOnly(String),
+
+    /// The input asks for something this implementation does not reproduce exactly (a tokenizer
+    /// pipeline it does not know); the caller should use the reference implementation.
+    #[error("unsupported: {0}")]
+    Unsupported(String),
 }
 
 /// The core's result type.

@@ -5,10 +5,12 @@
 //! * [`minhash`]: normalisation, shingling and MinHash signatures of documents.
 //! * [`lsh`]: banding of signatures and near-duplicate clusters.
 //! * [`text`]: paragraphs, words and word n-gram hashes of texts (paragraph and n-gram modes).
+//! * [`bpe`]: a byte-level BPE encoder with exactly the ids of Hugging Face `tokenizers`.
 //! * [`parallel`]: the fork-safe thread pool behind every parallel call.
 //! * [`error`]: the one error type.
 
 pub mod bloom;
+pub mod bpe;
 pub mod error;
 pub mod hash;
 pub mod lsh;

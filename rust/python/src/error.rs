@@ -6,6 +6,7 @@
 //! | `CorruptFile`        | `ValueError` (the message names the file) |
 //! | `ParameterMismatch`  | `ValueError` (the message names the file) |
 //! | `ReadOnly`           | `ValueError`                             |
+//! | `Unsupported`        | `ValueError` (the message names what)    |
 //! | `Io` (not found)     | `FileNotFoundError`                      |
 //! | `Io` (other)         | `OSError` with the OS errno              |
 
@@ -27,7 +28,8 @@ pub(crate) fn to_py(err: Error) -> PyErr {
         Error::InvalidArgument(_)
         | Error::CorruptFile { .. }
         | Error::ParameterMismatch { .. }
-        | Error::ReadOnly(_) => PyValueError::new_err(msg),
+        | Error::ReadOnly(_)
+        | Error::Unsupported(_) => PyValueError::new_err(msg),
     }
 }
 

@@ -8,9 +8,11 @@
 //! * `minhash`: `MinHasher`, `jaccard`.
 //! * `lsh`: `LshIndex`, `lsh_clusters`, `optimal_bands`.
 //! * `text`: `paragraph_keys`, `paragraph_ngrams`, `document_ngrams`, `NGRAM_HASH_VERSION`.
+//! * `bpe`: `ByteLevelBpe`.
 
 mod arrow;
 mod bloom;
+mod bpe;
 mod convert;
 mod error;
 mod hashing;
@@ -39,5 +41,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(text::paragraph_ngrams, m)?)?;
     m.add_function(wrap_pyfunction!(text::document_ngrams, m)?)?;
     m.add("NGRAM_HASH_VERSION", dolma_tools_core::text::NGRAM_HASH_VERSION)?;
+    m.add_class::<bpe::PyByteLevelBpe>()?;
     Ok(())
 }
