@@ -25,6 +25,7 @@ __all__ = [
     "paragraph_keys",
     "paragraph_ngrams",
     "document_ngrams",
+    "ByteLevelBpe",
 ]
 
 __version__: str
@@ -230,3 +231,25 @@ def document_ngrams(
     texts: Sequence[str], ngram_size: int, *, normalize: bool = True, seed: int = 0
 ) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """Every word n-gram of every text with its code-point span: ``(hash, doc, start, end)``."""
+
+@final
+class ByteLevelBpe:
+    """Byte-level BPE with exactly the ids of ``tokenizers`` for the ``tokenizer.json`` it accepts."""
+
+    @staticmethod
+    def from_file(path: str | PathLike[str]) -> ByteLevelBpe:
+        """Load a ``tokenizer.json``; ValueError names a part of the pipeline it does not reproduce."""
+    @staticmethod
+    def from_str(json: str) -> ByteLevelBpe:
+        """Build from the text of a ``tokenizer.json`` (ValueError as in ``from_file``)."""
+    def encode(self, text: str) -> list[int]:
+        """``Tokenizer.encode(text, add_special_tokens=False).ids``."""
+    def encode_batch(
+        self,
+        texts: Sequence[str],
+        *,
+        bos: int | None = None,
+        eos: int | None = None,
+        dtype: Literal["uint16", "uint32"] = "uint32",
+    ) -> tuple[NDArray[np.uint16] | NDArray[np.uint32], NDArray[np.int64]]:
+        """Every text as ``[bos] ids [eos]``, concatenated, and each text's length (parallel, no GIL)."""

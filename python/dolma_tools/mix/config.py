@@ -117,6 +117,10 @@ class TokensOutput(StrictModel):
     """Most tokens in one shard (shards are balanced; see ``dolma_tools.mix.shards``)."""
     batch_size: int = Field(default=1024, ge=1)
     """Documents tokenized per ``encode_batch`` call."""
+    encoder: Literal["auto", "huggingface"] = "auto"
+    """``auto``: dolma-tools' byte-level BPE when it reproduces the tokenizer exactly (same ids,
+    faster), else ``tokenizers``; ``huggingface``: always ``tokenizers``. Left out of the
+    fingerprint: both write the same bytes."""
 
 
 class OutputConfig(StrictModel):
@@ -162,6 +166,8 @@ class MixConfig(ExecutionConfig):
         return self.missing if stream.missing is None else stream.missing
 
     def fingerprint(self) -> str:
-        """sha256 of everything that decides the output bytes (not workers or overwrite)."""
-        data = self.model_dump(mode="json", exclude={"workers", "executor", "overwrite"})
+        """sha256 of everything that decides the output bytes (not workers, overwrite or encoder)."""
+        exclude: dict[str, Any] = {"workers": True, "executor": True, "overwrite": True,
+                                   "output": {"tokens": {"encoder"}}}
+        data = self.model_dump(mode="json", exclude=exclude)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

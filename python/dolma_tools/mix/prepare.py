@@ -35,7 +35,7 @@ from dolma_tools.mix.filters import Context, EvalError, Filter, MissingRule, res
 from dolma_tools.mix.join import iter_joined
 from dolma_tools.mix.sampling import copies, shuffle_key, stream_seed, unit
 from dolma_tools.mix.spans import SpanRule, apply_rules
-from dolma_tools.mix.tokenize import TokenizerInfo, encode, load_tokenizer
+from dolma_tools.mix.tokenize import TokenizerInfo, encode, load_encoder
 
 LINES_DTYPE = np.dtype([("priority", "<f8"), ("chunk", "<i8"), ("tokens", "<i8"), ("bytes", "<i8")])
 INDEX_DTYPE = np.dtype([("key", "<u8"), ("priority", "<f8"), ("start", "<i8"), ("length", "<i8"), ("meta", "<i8")])
@@ -148,7 +148,7 @@ class _Sink:
         self.index: list[tuple[int, float, int, int, int]] = []
         self.meta_offsets = [0]
         self.token_offset = 0
-        self.tokenizer = load_tokenizer(task.tokenizer.path) if task.tokenizer else None
+        self.tokenizer = load_encoder(task.tokenizer) if task.tokenizer else None
 
     def open(self, stack: contextlib.ExitStack) -> None:
         files = self.task.files

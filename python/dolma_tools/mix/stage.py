@@ -264,7 +264,7 @@ def _token_manifest(config: MixConfig, info: TokenizerInfo, shards: list[TokenSh
         "format": MANIFEST_FORMAT,
         "tokenizer": {"path": info.path, "name": os.path.basename(info.path), "sha256": info.sha256,
                       "vocab_size": info.vocab_size, "bos": out.bos, "bos_id": info.bos_id, "eos": out.eos,
-                      "eos_id": info.eos_id},
+                      "eos_id": info.eos_id, "encoder": info.encoder, "encoder_fallback": info.fallback},
         "dtype": info.dtype,
         "byte_order": "little",
         "metadata_columns": ["start", "end", "id", "source", "provenance"],
