@@ -2,7 +2,9 @@
 
 1. Tokenized output: our ``mix`` (tokens only) against raw ``tokenizers`` ``encode_batch`` on the
    same texts (one worker, tokenizer threads off: the per-worker figure), and against Dolma
-   1.2.1's ``dolma tokens`` (same processes) when ``/work/dolma-venv`` has it.
+   1.2.1's ``dolma tokens`` (same processes) when ``/work/dolma-venv`` has it. Beside it, the
+   core's encoder alone (``ByteLevelBpe.encode_batch``) against ``encode_batch_fast`` on the same
+   texts, one thread each, and a check that both give the same number of ids.
 2. Filtered document mix: docs/s of ``mix`` (documents only, one attribute filter) against
    Dolma 1.2.1's ``dolma mix`` with the same filter, when installed.
 3. Peak memory (VmHWM of the parent, max RSS of any worker) of a shuffled tokenized mix of
@@ -73,6 +75,24 @@ n = sum(len(e.ids) for i in range(0, len(texts), 1024) for e in tok.encode_batch
 print(json.dumps({{"tokens": n, "seconds": time.perf_counter() - start}}))
 """
 
+ENCODERS = """
+import json, time
+from tokenizers import Tokenizer
+from dolma_tools._core import ByteLevelBpe, set_num_threads
+from dolma_tools.io import expand, iter_documents
+texts = [d.text for p in expand({docs!r}) for _, d in iter_documents(p)]
+batches = [texts[i:i + 1024] for i in range(0, len(texts), 1024)]
+set_num_threads(1)
+tok, fast = Tokenizer.from_file({tokenizer!r}), ByteLevelBpe.from_file({tokenizer!r})
+start = time.perf_counter()
+n_hf = sum(len(e.ids) for b in batches for e in tok.encode_batch_fast(b, add_special_tokens=False))
+hf = time.perf_counter() - start
+start = time.perf_counter()
+n_fast = sum(len(fast.encode_batch(b)[0]) for b in batches)
+ours = time.perf_counter() - start
+print(json.dumps({{"tokens": n_hf, "same_count": n_hf == n_fast, "hf_seconds": hf, "fast_seconds": ours}}))
+"""
+
 OURS = """
 import json, time, resource
 import dolma_tools as dt
@@ -90,6 +110,11 @@ def bench_tokens(root: Path, tokenizer: str, workers: int, out: Path) -> dict:
     per_worker = {"TOKENIZERS_PARALLELISM": "false"}
     raw = in_subprocess(RAW.format(docs=docs, tokenizer=tokenizer), per_worker)
     figures = {"tokens": raw["tokens"], "raw_encode_batch_tokens_per_s_1_worker": raw["tokens"] / raw["seconds"]}
+    alone = in_subprocess(ENCODERS.format(docs=docs, tokenizer=tokenizer), per_worker)
+    figures.update({"encoder_same_count": alone["same_count"],
+                    "hf_encode_batch_fast_tokens_per_s_1_thread": alone["tokens"] / alone["hf_seconds"],
+                    "core_encoder_tokens_per_s_1_thread": alone["tokens"] / alone["fast_seconds"],
+                    "core_encoder_vs_hf_fast": alone["hf_seconds"] / alone["fast_seconds"]})
     for count in sorted({1, workers}):
         shutil.rmtree(out / f"ours-{count}", ignore_errors=True)
         output = {"tokens": {"path": str(out / f"ours-{count}"), "tokenizer": tokenizer, "eos": "<|endoftext|>"}}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Literal, Union
 
 import numpy as np
 
@@ -143,7 +143,7 @@ def tokenizer_info(config: TokensOutput) -> TokenizerInfo:
 def encode(encoder: Encoder, texts: Sequence[str], info: TokenizerInfo) -> tuple[np.ndarray, np.ndarray]:
     """Token ids of ``texts`` concatenated (each with BOS/EOS), and each document's length."""
     if isinstance(encoder, ByteLevelBpe):
-        dtype = "uint16" if info.dtype == "uint16" else "uint32"
+        dtype: Literal["uint16", "uint32"] = "uint16" if info.dtype == "uint16" else "uint32"
         return encoder.encode_batch(texts, bos=info.bos_id, eos=info.eos_id, dtype=dtype)
     encodings = encoder.encode_batch_fast(list(texts), add_special_tokens=False)
     prefix = [] if info.bos_id is None else [info.bos_id]
