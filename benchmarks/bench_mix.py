@@ -1,7 +1,7 @@
 """Mix benchmarks, each beside its reference in the same run.
 
 1. Tokenized output: our ``mix`` (tokens only) against raw ``tokenizers`` ``encode_batch`` on the
-   same texts (one worker, tokenizer threads off: the per-worker figure), and against Dolma
+   same texts (one worker, tokenizer and Rust threads off: the per-worker figure), and against Dolma
    1.2.1's ``dolma tokens`` (same processes) when ``/work/dolma-venv`` has it. Beside it, the
    core's encoder alone (``ByteLevelBpe.encode_batch``) against ``encode_batch_fast`` on the same
    texts, one thread each, and a check that both give the same number of ids.
@@ -107,7 +107,7 @@ print(json.dumps({{"seconds": seconds, "counts": s.counts, "documents": s.docume
 
 def bench_tokens(root: Path, tokenizer: str, workers: int, out: Path) -> dict:
     docs = str(root / "documents")
-    per_worker = {"TOKENIZERS_PARALLELISM": "false"}
+    per_worker = {"TOKENIZERS_PARALLELISM": "false", "RAYON_NUM_THREADS": "1"}  # one thread per worker
     raw = in_subprocess(RAW.format(docs=docs, tokenizer=tokenizer), per_worker)
     figures = {"tokens": raw["tokens"], "raw_encode_batch_tokens_per_s_1_worker": raw["tokens"] / raw["seconds"]}
     alone = in_subprocess(ENCODERS.format(docs=docs, tokenizer=tokenizer), per_worker)

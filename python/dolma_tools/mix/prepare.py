@@ -21,6 +21,7 @@ import collections
 import contextlib
 import dataclasses
 import json
+import re
 
 import msgspec
 import numpy as np
@@ -41,9 +42,12 @@ LINES_DTYPE = np.dtype([("priority", "<f8"), ("chunk", "<i8"), ("tokens", "<i8")
 INDEX_DTYPE = np.dtype([("key", "<u8"), ("priority", "<f8"), ("start", "<i8"), ("length", "<i8"), ("meta", "<i8")])
 
 
+_NEEDS_QUOTES = re.compile(r'[,"\n\r]').search
+
+
 def csv_field(value: str) -> str:
     """A CSV field, quoted only when it must be."""
-    if any(ch in value for ch in ',"\n\r'):
+    if _NEEDS_QUOTES(value):
         return '"' + value.replace('"', '""') + '"'
     return value
 
