@@ -16,7 +16,7 @@ import numpy as np
 from dolma_tools._core import hash64_batch
 from dolma_tools.dedupe.bloom import repeated_keys
 from dolma_tools.dedupe.config import DocumentsMode
-from dolma_tools.dedupe.text import normalize_key
+from dolma_tools.dedupe.text import Texts, normalize_key
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import InputError
 from dolma_tools.io import SkipCounter
@@ -35,9 +35,14 @@ def key_of(doc: Document, path: str) -> Any:
     return _MISSING if value is None else value
 
 
-def extract(mode: DocumentsMode, docs: list[Document], lines: list[int], source: str,
+def extract(mode: DocumentsMode, texts: Texts, docs: list[Document] | None, lines: list[int] | None, source: str,
             skips: SkipCounter | None, seed: int) -> dict[str, np.ndarray]:
-    """``hash`` of every keyed document and ``doc``, its index; a missing key is an error or a skip."""
+    """``hash`` of every keyed document and ``doc``, its index; a missing key is an error or a skip.
+    Keyed on ``text``, only ``texts`` is read; any other key reads whole documents."""
+    if mode.key == "text":
+        keys = [normalize_key(text) for text in texts] if mode.normalize else texts
+        return {"hash": hash64_batch(keys, seed), "doc": np.arange(len(texts), dtype=np.int64)}
+    assert docs is not None and lines is not None, "a key other than text needs whole documents"
     keys: list[str] = []
     indices: list[int] = []
     for index, (doc, line) in enumerate(zip(docs, lines)):

@@ -19,7 +19,8 @@ import numpy as np
 
 from dolma_tools._core import LshIndex, MinHasher
 from dolma_tools.dedupe.config import MinhashMode
-from dolma_tools.documents import Document, Span
+from dolma_tools.dedupe.text import Texts
+from dolma_tools.documents import Span
 
 
 @functools.lru_cache(maxsize=4)
@@ -28,9 +29,9 @@ def _hasher(mode: MinhashMode) -> MinHasher:
                      lowercase=mode.normalize, remove_punctuation=mode.normalize)
 
 
-def extract(mode: MinhashMode, docs: list[Document]) -> dict[str, np.ndarray]:
+def extract(mode: MinhashMode, texts: Texts) -> dict[str, np.ndarray]:
     """``signatures``: a (documents, num_perm) uint32 array."""
-    return {"signatures": _hasher(mode).signatures([doc.text for doc in docs])}
+    return {"signatures": _hasher(mode).signatures(texts)}
 
 
 def make_index(mode: MinhashMode) -> LshIndex:

@@ -16,13 +16,14 @@ import numpy as np
 
 from dolma_tools._core import BloomFilter, paragraph_ngrams
 from dolma_tools.dedupe.config import NgramsMode
-from dolma_tools.documents import Document, Span
+from dolma_tools.dedupe.text import Texts
+from dolma_tools.documents import Span
 
 
-def extract(mode: NgramsMode, docs: list[Document], seed: int) -> dict[str, np.ndarray]:
+def extract(mode: NgramsMode, texts: Texts, seed: int) -> dict[str, np.ndarray]:
     """Distinct n-gram hashes per paragraph (``hash``, ``para``) and each paragraph's doc/span."""
     hashes, para, doc, start, end = paragraph_ngrams(
-        [d.text for d in docs], mode.ngram_size, separator=mode.separator, stride=mode.stride,
+        texts, mode.ngram_size, separator=mode.separator, stride=mode.stride,
         min_words=mode.min_words or 1, normalize=mode.normalize, seed=seed)
     # int32 paragraph numbers: a quarter less to write and read back per n-gram than int64.
     return {"hash": hashes, "para": para.astype(np.int32), "doc": doc, "start": start, "end": end}

@@ -16,12 +16,13 @@ import numpy as np
 from dolma_tools._core import paragraph_keys
 from dolma_tools.dedupe.bloom import repeated_keys
 from dolma_tools.dedupe.config import ParagraphsMode
-from dolma_tools.documents import Document, Span
+from dolma_tools.dedupe.text import Texts
+from dolma_tools.documents import Span
 
 
-def extract(mode: ParagraphsMode, docs: list[Document], seed: int) -> dict[str, np.ndarray]:
+def extract(mode: ParagraphsMode, texts: Texts, seed: int) -> dict[str, np.ndarray]:
     """Hash, document index and span of every eligible paragraph, in input order."""
-    hashes, doc, start, end = paragraph_keys([d.text for d in docs], mode.separator, normalize=mode.normalize,
+    hashes, doc, start, end = paragraph_keys(texts, mode.separator, normalize=mode.normalize,
                                              min_length=mode.min_length, min_words=mode.min_words, seed=seed)
     return {"hash": hashes, "doc": doc, "start": start, "end": end}
 
