@@ -21,8 +21,8 @@ import numpy as np
 from dolma_tools._core import BloomFilter, document_ngrams
 from dolma_tools.dedupe.bloom import check_memory, describe, sizing
 from dolma_tools.dedupe.config import DecontaminationMode
+from dolma_tools.dedupe.sidecar import Sidecar
 from dolma_tools.dedupe.text import Texts
-from dolma_tools.documents import Span
 from dolma_tools.io import expand, iter_json
 
 EVAL_BATCH = 8192
@@ -102,16 +102,14 @@ def extract(mode: DecontaminationMode, texts: Texts, filter_path: str) -> dict[s
 
 
 def annotate(prefix: str, arrays: dict[str, np.ndarray], lengths: np.ndarray,
-             out: list[dict[str, list[Span]]], counters: collections.Counter) -> None:
+             sidecar: Sidecar, counters: collections.Counter) -> None:
     document_key, overlap_key = prefix + "document", prefix + "overlap"
-    for attributes in out:
-        attributes[document_key] = []
-        attributes[overlap_key] = []
-    for index, share in zip(arrays["doc"].tolist(), arrays["share"].tolist()):
-        out[index][document_key] = [Span(0, int(lengths[index]), float(share))]
-        counters["decontamination.documents_flagged"] += 1
-    for index, start, end in zip(arrays["span_doc"].tolist(), arrays["span_start"].tolist(), arrays["span_end"].tolist()):
-        out[index][overlap_key].append(Span(start, end, 1.0))
-        counters["decontamination.spans_flagged"] += 1
-        counters["decontamination.chars_flagged"] += end - start
+    sidecar.add_keys(document_key, overlap_key)
+    doc = arrays["doc"]
+    sidecar.add_spans(document_key, doc.tolist(), itertools.repeat(0), lengths[doc].tolist(), arrays["share"].tolist())
+    counters["decontamination.documents_flagged"] += len(doc)
+    span_doc, span_start, span_end = arrays["span_doc"], arrays["span_start"], arrays["span_end"]
+    sidecar.add_spans(overlap_key, span_doc.tolist(), span_start.tolist(), span_end.tolist(), itertools.repeat(1.0))
+    counters["decontamination.spans_flagged"] += len(span_doc)
+    counters["decontamination.chars_flagged"] += int((span_end - span_start).sum())
 

@@ -8,6 +8,7 @@ document-level span ``[0, len(text), 1.0]`` under ``<name>__documents__duplicate
 from __future__ import annotations
 
 import collections
+import itertools
 from typing import Any
 
 import msgspec
@@ -16,8 +17,9 @@ import numpy as np
 from dolma_tools._core import hash64_batch
 from dolma_tools.dedupe.bloom import repeated_keys
 from dolma_tools.dedupe.config import DocumentsMode
+from dolma_tools.dedupe.sidecar import Sidecar
 from dolma_tools.dedupe.text import Texts, normalize_key
-from dolma_tools.documents import Document, Span
+from dolma_tools.documents import Document
 from dolma_tools.errors import InputError
 from dolma_tools.io import SkipCounter
 
@@ -63,13 +65,12 @@ decide = repeated_keys  # the stage calls each Bloom mode's ``decide``
 
 
 def annotate(prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np.ndarray],
-             lengths: np.ndarray, out: list[dict[str, list[Span]]], counters: collections.Counter) -> None:
+             lengths: np.ndarray, sidecar: Sidecar, counters: collections.Counter) -> None:
     """Add ``<prefix>duplicate`` to each document's attributes (empty when it is a first copy)."""
     key = prefix + "duplicate"
-    for attributes in out:
-        attributes[key] = []
-    for index in arrays["doc"][decisions["duplicate"]].tolist():
-        length = int(lengths[index])
-        out[index][key] = [Span(0, length, 1.0)]
-        counters["documents.documents_flagged"] += 1
-        counters["documents.chars_flagged"] += length
+    sidecar.add_keys(key)
+    index = arrays["doc"][decisions["duplicate"]]
+    length = lengths[index]
+    sidecar.add_spans(key, index.tolist(), itertools.repeat(0), length.tolist(), itertools.repeat(1.0))
+    counters["documents.documents_flagged"] += len(index)
+    counters["documents.chars_flagged"] += int(length.sum())

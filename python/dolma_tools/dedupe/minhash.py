@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import collections
 import functools
+import itertools
 
 import numpy as np
 
 from dolma_tools._core import LshIndex, MinHasher
 from dolma_tools.dedupe.config import MinhashMode
+from dolma_tools.dedupe.sidecar import Sidecar
 from dolma_tools.dedupe.text import Texts
-from dolma_tools.documents import Span
 
 
 @functools.lru_cache(maxsize=4)
@@ -50,18 +51,16 @@ def cluster(mode: MinhashMode, index: LshIndex) -> tuple[np.ndarray, np.ndarray,
 
 
 def annotate(prefix: str, first_index: int, decisions: dict[str, np.ndarray], lengths: np.ndarray,
-             out: list[dict[str, list[Span]]], counters: collections.Counter) -> None:
+             sidecar: Sidecar, counters: collections.Counter) -> None:
     """Flag every document that is not its cluster's representative (the first by input order)."""
     keys = [prefix + "duplicate", prefix + "cluster", prefix + "similarity"]
-    for attributes in out:
-        for key in keys:
-            attributes[key] = []
+    sidecar.add_keys(*keys)
     cluster_id, similarity = decisions["cluster"], decisions["similarity"]
-    own = np.arange(first_index, first_index + len(cluster_id))
-    for local in np.flatnonzero(cluster_id != own).tolist():
-        length = int(lengths[local])
-        out[local][keys[0]] = [Span(0, length, 1.0)]
-        out[local][keys[1]] = [Span(0, length, float(cluster_id[local]))]
-        out[local][keys[2]] = [Span(0, length, round(float(similarity[local]), 6))]
-        counters["minhash.documents_flagged"] += 1
-        counters["minhash.chars_flagged"] += length
+    local = np.flatnonzero(cluster_id != np.arange(first_index, first_index + len(cluster_id)))
+    index, length = local.tolist(), lengths[local]
+    ends = length.tolist()
+    sidecar.add_spans(keys[0], index, itertools.repeat(0), ends, itertools.repeat(1.0))
+    sidecar.add_spans(keys[1], index, itertools.repeat(0), ends, cluster_id[local].astype(np.float64).tolist())
+    sidecar.add_spans(keys[2], index, itertools.repeat(0), ends, [round(s, 6) for s in similarity[local].tolist()])
+    counters["minhash.documents_flagged"] += len(index)
+    counters["minhash.chars_flagged"] += int(length.sum())

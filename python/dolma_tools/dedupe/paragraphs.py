@@ -10,14 +10,15 @@ per batch (``paragraph_keys``, see ``dedupe.text``).
 from __future__ import annotations
 
 import collections
+import itertools
 
 import numpy as np
 
 from dolma_tools._core import paragraph_keys
 from dolma_tools.dedupe.bloom import repeated_keys
 from dolma_tools.dedupe.config import ParagraphsMode
+from dolma_tools.dedupe.sidecar import Sidecar
 from dolma_tools.dedupe.text import Texts
-from dolma_tools.documents import Span
 
 
 def extract(mode: ParagraphsMode, texts: Texts, seed: int) -> dict[str, np.ndarray]:
@@ -31,16 +32,13 @@ decide = repeated_keys  # the stage calls each Bloom mode's ``decide``
 
 
 def annotate(prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np.ndarray],
-             lengths: np.ndarray, out: list[dict[str, list[Span]]], counters: collections.Counter) -> None:
+             lengths: np.ndarray, sidecar: Sidecar, counters: collections.Counter) -> None:
     """Add ``<prefix>duplicate`` spans (score 1.0) for repeated paragraphs."""
     key = prefix + "duplicate"
-    for attributes in out:
-        attributes[key] = []
+    sidecar.add_keys(key)
     flagged = decisions["duplicate"]
-    for index, start, end in zip(arrays["doc"][flagged].tolist(), arrays["start"][flagged].tolist(),
-                                 arrays["end"][flagged].tolist()):
-        if not out[index][key]:
-            counters["paragraphs.documents_flagged"] += 1
-        out[index][key].append(Span(start, end, 1.0))
-        counters["paragraphs.spans_flagged"] += 1
-        counters["paragraphs.chars_flagged"] += end - start
+    doc, start, end = arrays["doc"][flagged], arrays["start"][flagged], arrays["end"][flagged]
+    sidecar.add_spans(key, doc.tolist(), start.tolist(), end.tolist(), itertools.repeat(1.0))
+    counters["paragraphs.documents_flagged"] += len(np.unique(doc))
+    counters["paragraphs.spans_flagged"] += len(doc)
+    counters["paragraphs.chars_flagged"] += int((end - start).sum())

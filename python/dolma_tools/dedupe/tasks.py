@@ -19,11 +19,12 @@ import numpy as np
 
 from dolma_tools.dedupe import decontaminate, documents, minhash, ngrams, paragraphs
 from dolma_tools.dedupe.config import StrictModel
+from dolma_tools.dedupe.sidecar import Sidecar
 from dolma_tools.dedupe.work import load_arrays, save_arrays, save_json
 from dolma_tools._core import StringColumn
-from dolma_tools.documents import Document, Span
+from dolma_tools.documents import Document
 from dolma_tools.executor.base import Report
-from dolma_tools.io import SkipCounter, atomic_writer, encode_attributes, iter_document_columns, iter_documents
+from dolma_tools.io import SkipCounter, atomic_writer, iter_document_columns, iter_documents
 
 BATCH = 8192
 """Documents hashed per batch when whole documents are decoded: bounds memory per worker."""
@@ -186,23 +187,23 @@ class WriteTask:
         decided = load_arrays(self.decisions)
         ids = StringColumn.from_arrays(arrays["id_data"], arrays["id_offsets"]).tolist()
         lengths = arrays["lengths"]
-        out: list[dict[str, list[Span]]] = [{} for _ in ids]
+        sidecar = Sidecar()
         counters: collections.Counter = collections.Counter()
         for mode, section in self.modes:
             prefix = f"{self.name_prefix}__{mode}__"
             own, decisions = mode_arrays(arrays, mode), mode_arrays(decided, mode)
             if mode == "documents":
-                documents.annotate(prefix, own, decisions, lengths, out, counters)
+                documents.annotate(prefix, own, decisions, lengths, sidecar, counters)
             elif mode == "paragraphs":
-                paragraphs.annotate(prefix, own, decisions, lengths, out, counters)
+                paragraphs.annotate(prefix, own, decisions, lengths, sidecar, counters)
             elif mode == "ngrams":
-                ngrams.annotate(section, prefix, own, decisions, out, counters)
+                ngrams.annotate(section, prefix, own, decisions, sidecar, counters)
             elif mode == "minhash":
-                minhash.annotate(prefix, self.first_index, decisions, lengths, out, counters)
+                minhash.annotate(prefix, self.first_index, decisions, lengths, sidecar, counters)
             else:
-                decontaminate.annotate(prefix, own, lengths, out, counters)
+                decontaminate.annotate(prefix, own, lengths, sidecar, counters)
         with atomic_writer(self.output) as stream:
-            stream.write(b"".join(encode_attributes(doc_id, attributes) for doc_id, attributes in zip(ids, out)))
+            stream.write(sidecar.encode(ids))
         report(len(ids))
         save_json(self.counts, dict(counters))
         return counters
