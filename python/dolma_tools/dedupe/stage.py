@@ -158,6 +158,12 @@ def _publish(config: DedupeConfig, work: WorkDir, summary: dict) -> None:
     save_json(work.decided, summary)
 
 
+def _updates_a_filter(config: DedupeConfig) -> bool:
+    """Whether this run adds its keys to a persistent filter (then its published decisions are kept:
+    deciding again would meet the run's own keys in the filter)."""
+    return any(mode in BLOOM_MODES and section.bloom.update for mode, section in config.modes().items())
+
+
 def _write_tasks(config: DedupeConfig, files: list[str], work: WorkDir, firsts: list[int]) -> list[WriteTask]:
     """Phase-3 tasks; ``firsts[i]`` is the global index of file i's first document (from phase 1)."""
     modes = tuple(config.modes().items())
@@ -187,7 +193,7 @@ def run(config: DedupeConfig, *, quiet: bool = False) -> RunSummary:
     with make_executor(config.executor, config.workers) as executor:  # workers start once for both phases
         run_tasks("dedupe:hash", hashing, config, quiet=quiet, executor=executor)
         summary = load_json(work.decided)
-        if summary is None or (config.overwrite and not summary["published"]):
+        if summary is None or (config.overwrite and not (summary["published"] and _updates_a_filter(config))):
             summary = _decide(config, files, work, quiet)
         elif config.overwrite and not quiet:
             print("dedupe: reusing saved decisions (a persistent filter already holds this run's keys)", file=sys.stderr)
