@@ -24,6 +24,7 @@ __all__ = [
     "NGRAM_HASH_VERSION",
     "StringColumn",
     "scan_documents",
+    "encode_attribute_lines",
     "paragraph_keys",
     "paragraph_ngrams",
     "document_ngrams",
@@ -253,3 +254,11 @@ def scan_documents(
     data: bytes, prefix: bytes | None = None, *, last: bool = False
 ) -> tuple[StringColumn, StringColumn, list[int], int, int]:
     """``(ids, texts, rejected, lines, consumed)`` of the whole JSONL lines of ``prefix + data``."""
+
+def encode_attribute_lines(
+    ids: StringColumn,
+    keys: Sequence[str],
+    spans: Sequence[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.uint32]]],
+    scores: Sequence[bytes],
+) -> bytes:
+    """Attribute sidecar lines: every key on every line, spans ``(doc, start, end, score index)``."""

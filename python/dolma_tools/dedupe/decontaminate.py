@@ -106,10 +106,10 @@ def annotate(prefix: str, arrays: dict[str, np.ndarray], lengths: np.ndarray,
     document_key, overlap_key = prefix + "document", prefix + "overlap"
     sidecar.add_keys(document_key, overlap_key)
     doc = arrays["doc"]
-    sidecar.add_spans(document_key, doc.tolist(), itertools.repeat(0), lengths[doc].tolist(), arrays["share"].tolist())
+    sidecar.add_spans(document_key, doc, 0, lengths[doc], arrays["share"])
     counters["decontamination.documents_flagged"] += len(doc)
     span_doc, span_start, span_end = arrays["span_doc"], arrays["span_start"], arrays["span_end"]
-    sidecar.add_spans(overlap_key, span_doc.tolist(), span_start.tolist(), span_end.tolist(), itertools.repeat(1.0))
+    sidecar.add_spans(overlap_key, span_doc, span_start, span_end, 1.0)
     counters["decontamination.spans_flagged"] += len(span_doc)
     counters["decontamination.chars_flagged"] += int((span_end - span_start).sum())
 

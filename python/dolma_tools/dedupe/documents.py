@@ -8,7 +8,6 @@ document-level span ``[0, len(text), 1.0]`` under ``<name>__documents__duplicate
 from __future__ import annotations
 
 import collections
-import itertools
 from typing import Any
 
 import msgspec
@@ -71,6 +70,6 @@ def annotate(prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np
     sidecar.add_keys(key)
     index = arrays["doc"][decisions["duplicate"]]
     length = lengths[index]
-    sidecar.add_spans(key, index.tolist(), itertools.repeat(0), length.tolist(), itertools.repeat(1.0))
+    sidecar.add_spans(key, index, 0, length, 1.0)
     counters["documents.documents_flagged"] += len(index)
     counters["documents.chars_flagged"] += int(length.sum())

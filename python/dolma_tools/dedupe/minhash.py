@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import collections
 import functools
-import itertools
 
 import numpy as np
 
@@ -57,10 +56,9 @@ def annotate(prefix: str, first_index: int, decisions: dict[str, np.ndarray], le
     sidecar.add_keys(*keys)
     cluster_id, similarity = decisions["cluster"], decisions["similarity"]
     local = np.flatnonzero(cluster_id != np.arange(first_index, first_index + len(cluster_id)))
-    index, length = local.tolist(), lengths[local]
-    ends = length.tolist()
-    sidecar.add_spans(keys[0], index, itertools.repeat(0), ends, itertools.repeat(1.0))
-    sidecar.add_spans(keys[1], index, itertools.repeat(0), ends, cluster_id[local].astype(np.float64).tolist())
-    sidecar.add_spans(keys[2], index, itertools.repeat(0), ends, [round(s, 6) for s in similarity[local].tolist()])
-    counters["minhash.documents_flagged"] += len(index)
+    length = lengths[local]
+    sidecar.add_spans(keys[0], local, 0, length, 1.0)
+    sidecar.add_spans(keys[1], local, 0, length, cluster_id[local])
+    sidecar.add_spans(keys[2], local, 0, length, [round(s, 6) for s in similarity[local].tolist()])  # Python's rounding
+    counters["minhash.documents_flagged"] += len(local)
     counters["minhash.chars_flagged"] += int(length.sum())

@@ -46,7 +46,7 @@ def annotate(mode: NgramsMode, prefix: str, arrays: dict[str, np.ndarray], decis
     scores = decisions["score"]
     flagged = scores >= mode.threshold
     doc, start, end = arrays["doc"][flagged], arrays["start"][flagged], arrays["end"][flagged]
-    sidecar.add_spans(key, doc.tolist(), start.tolist(), end.tolist(), scores[flagged].tolist())
+    sidecar.add_spans(key, doc, start, end, scores[flagged])
     counters["ngrams.documents_flagged"] += len(np.unique(doc))
     counters["ngrams.spans_flagged"] += len(doc)
     counters["ngrams.chars_flagged"] += int((end - start).sum())

@@ -10,7 +10,6 @@ per batch (``paragraph_keys``, see ``dedupe.text``).
 from __future__ import annotations
 
 import collections
-import itertools
 
 import numpy as np
 
@@ -38,7 +37,7 @@ def annotate(prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np
     sidecar.add_keys(key)
     flagged = decisions["duplicate"]
     doc, start, end = arrays["doc"][flagged], arrays["start"][flagged], arrays["end"][flagged]
-    sidecar.add_spans(key, doc.tolist(), start.tolist(), end.tolist(), itertools.repeat(1.0))
+    sidecar.add_spans(key, doc, start, end, 1.0)
     counters["paragraphs.documents_flagged"] += len(np.unique(doc))
     counters["paragraphs.spans_flagged"] += len(doc)
     counters["paragraphs.chars_flagged"] += int((end - start).sum())

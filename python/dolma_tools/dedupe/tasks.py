@@ -185,7 +185,7 @@ class WriteTask:
     def run(self, report: Report) -> collections.Counter:
         arrays = load_arrays(self.hashes)
         decided = load_arrays(self.decisions)
-        ids = StringColumn.from_arrays(arrays["id_data"], arrays["id_offsets"]).tolist()
+        ids = StringColumn.from_arrays(arrays["id_data"], arrays["id_offsets"])
         lengths = arrays["lengths"]
         sidecar = Sidecar()
         counters: collections.Counter = collections.Counter()

@@ -1,4 +1,6 @@
-//! The `id` and `text` of Dolma documents, scanned out of JSONL bytes into packed string columns.
+//! JSONL in and out without a Python object per line: the `id` and `text` of Dolma documents
+//! scanned into packed string columns ([`scan_documents`]), and attribute sidecar lines written
+//! from span arrays ([`attribute_lines`]).
 //!
 //! This is the fast path of reading documents for stages that need only those two fields (the
 //! exact and n-gram modes of dedupe): no Python object per document. Each line is checked the way
@@ -118,6 +120,117 @@ impl StringColumn {
         self.offsets.truncate(len + 1);
         self.data.truncate(self.offsets[len]);
     }
+}
+
+/// The spans of one attribute key in a file, as parallel arrays: `doc` (index of the document in
+/// the file, non-decreasing), `start`, `end`, and `score`, an index into the score texts.
+#[derive(Debug, Clone, Copy)]
+pub struct KeySpans<'a> {
+    pub doc: &'a [i64],
+    pub start: &'a [i64],
+    pub end: &'a [i64],
+    pub score: &'a [u32],
+}
+
+/// Attribute sidecar lines for the documents `ids`, newline included:
+/// `{"id":<id>,"attributes":{"<key>":[[start,end,score],...],...}}` with every key on every line
+/// (an empty list when a document has no span of it), keys in the order given. `scores` are the
+/// JSON texts of the score values (formatted by the caller, so floats read exactly as its JSON
+/// encoder writes them); strings are escaped as msgspec escapes them.
+pub fn attribute_lines(ids: &StringColumn, keys: &[&str], spans: &[KeySpans], scores: &[&[u8]]) -> Result<Vec<u8>, String> {
+    if keys.len() != spans.len() {
+        return Err(format!("{} keys but {} span sets", keys.len(), spans.len()));
+    }
+    for (key, s) in keys.iter().zip(spans) {
+        let n = s.doc.len();
+        if s.start.len() != n || s.end.len() != n || s.score.len() != n {
+            return Err(format!("{key}: doc, start, end and score differ in length"));
+        }
+        if s.doc.windows(2).any(|w| w[0] > w[1]) || s.doc.first().is_some_and(|&d| d < 0) || s.doc.last().is_some_and(|&d| d as usize >= ids.len()) {
+            return Err(format!("{key}: document indices must be sorted and below {}", ids.len()));
+        }
+        if s.score.iter().any(|&i| i as usize >= scores.len()) {
+            return Err(format!("{key}: score index out of range"));
+        }
+    }
+    let quoted_keys: Vec<Vec<u8>> = keys.iter().map(|k| { let mut q = Vec::new(); push_json_str(&mut q, k); q }).collect();
+    let mut out = Vec::with_capacity(ids.data().len() + ids.len() * (24 + keys.iter().map(|k| k.len() + 5).sum::<usize>()));
+    let mut cursor = vec![0usize; keys.len()];
+    for doc in 0..ids.len() {
+        out.extend_from_slice(b"{\"id\":");
+        push_json_str(&mut out, ids.get(doc));
+        out.extend_from_slice(b",\"attributes\":{");
+        for (k, s) in spans.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&quoted_keys[k]);
+            out.extend_from_slice(b":[");
+            let mut i = cursor[k];
+            while i < s.doc.len() && s.doc[i] as usize == doc {
+                if i > cursor[k] {
+                    out.push(b',');
+                }
+                out.push(b'[');
+                push_int(&mut out, s.start[i]);
+                out.push(b',');
+                push_int(&mut out, s.end[i]);
+                out.push(b',');
+                out.extend_from_slice(scores[s.score[i] as usize]);
+                out.push(b']');
+                i += 1;
+            }
+            cursor[k] = i;
+            out.push(b']');
+        }
+        out.extend_from_slice(b"}}\n");
+    }
+    Ok(out)
+}
+
+/// `s` as a JSON string the way msgspec writes it: `"` and `\` escaped, control characters as
+/// `\b \t \n \f \r` or `\u00xx`, everything else (DEL, non-ASCII) as is.
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => &[b'\\', b'u', b'0', b'0', HEX[(b >> 4) as usize], HEX[(b & 15) as usize]],
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[run..i]);
+        out.extend_from_slice(escaped);
+        run = i + 1;
+    }
+    out.extend_from_slice(&bytes[run..]);
+    out.push(b'"');
+}
+
+fn push_int(out: &mut Vec<u8>, value: i64) {
+    let mut digits = [0u8; 20];
+    let mut n = value.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// What [`scan_documents`] found in a block of lines.
@@ -456,6 +569,26 @@ mod tests {
         }
         let out = scan_documents(b"", b"{\"id\":\"a\",\"text\":\"b\",\"zz\":\"\xff\"}", true);
         assert_eq!(out.rejected, [0]);
+    }
+
+    #[test]
+    fn attribute_lines_group_spans_by_document() {
+        let ids = StringColumn::from_strs(&["a", "q\"\\\u{1}\n\u{7f}é"]);
+        let (doc, start, end, score) = ([1i64, 1], [0i64, 5], [4i64, 7], [0u32, 1]);
+        let spans = [KeySpans { doc: &[], start: &[], end: &[], score: &[] }, KeySpans { doc: &doc, start: &start, end: &end, score: &score }];
+        let out = attribute_lines(&ids, &["x", "y"], &spans, &[b"1.0", b"-12"]).unwrap();
+        let expected = concat!(
+            "{\"id\":\"a\",\"attributes\":{\"x\":[],\"y\":[]}}\n",
+            "{\"id\":\"q\\\"\\\\\\u0001\\n\u{7f}é\",\"attributes\":{\"x\":[],\"y\":[[0,4,1.0],[5,7,-12]]}}\n",
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        let unsorted = [KeySpans { doc: &[1, 0], start: &[0, 0], end: &[1, 1], score: &[0, 0] }];
+        assert!(attribute_lines(&ids, &["x"], &unsorted, &[b"1.0"]).is_err());
+        let beyond = [KeySpans { doc: &[2], start: &[0], end: &[1], score: &[0] }];
+        assert!(attribute_lines(&ids, &["x"], &beyond, &[b"1.0"]).is_err());
+        let mut n = Vec::new();
+        push_int(&mut n, i64::MIN);
+        assert_eq!(n, i64::MIN.to_string().as_bytes());
     }
 
     #[test]

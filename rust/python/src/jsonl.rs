@@ -1,11 +1,13 @@
-//! `StringColumn` and `scan_documents`: documents' ids and texts read from JSONL bytes into packed
-//! columns (see `dolma_tools_core::jsonl`), which the text functions take like a list of str.
+//! `StringColumn`, `scan_documents` and `encode_attribute_lines`: documents' ids and texts read
+//! from JSONL bytes into packed columns, which the text functions take like a list of str, and
+//! attribute lines written from span arrays (see `dolma_tools_core::jsonl`).
 
-use dolma_tools_core::jsonl::{self, StringColumn};
+use dolma_tools_core::jsonl::{self, KeySpans, StringColumn};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+
 
 /// Strings packed in one UTF-8 buffer: immutable, indexable, and accepted wherever the text
 /// functions take a sequence of str (no Python object per string).
@@ -91,4 +93,34 @@ pub(crate) fn scan_documents(
     let (data, prefix) = (data.as_bytes(), prefix.map_or(&b""[..], |p| p.as_bytes()));
     let out = py.detach(|| jsonl::scan_documents(prefix, data, last));
     (PyStringColumn(out.ids), PyStringColumn(out.texts), out.rejected, out.lines, out.consumed)
+}
+
+type SpanArrays<'py> = (PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, u32>);
+
+/// Attribute sidecar lines (bytes, newline included) for the documents `ids`: every key of `keys`
+/// on every line, with the spans of `spans[k] = (doc, start, end, score)` (int64 arrays but
+/// `score`, uint32 indices into `scores`, the JSON texts of the score values; `doc` sorted).
+#[pyfunction]
+pub(crate) fn encode_attribute_lines<'py>(
+    py: Python<'py>,
+    ids: &Bound<'py, PyStringColumn>,
+    keys: Vec<String>,
+    spans: Vec<SpanArrays<'py>>,
+    scores: Vec<Vec<u8>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let arrays: Vec<_> = spans
+        .iter()
+        .map(|(d, s, e, c)| Ok((i64s(d)?, i64s(s)?, i64s(e)?, c.as_slice().map_err(|e| PyValueError::new_err(e.to_string()))?)))
+        .collect::<PyResult<_>>()?;
+    let spans: Vec<KeySpans> =
+        arrays.iter().map(|(doc, start, end, score)| KeySpans { doc, start, end, score }).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let scores: Vec<&[u8]> = scores.iter().map(Vec::as_slice).collect();
+    let column = &ids.get().0;
+    let out = py.detach(|| jsonl::attribute_lines(column, &keys, &spans, &scores)).map_err(PyValueError::new_err)?;
+    Ok(PyBytes::new(py, &out))
+}
+
+fn i64s<'a>(array: &'a PyReadonlyArray1<'_, i64>) -> PyResult<&'a [i64]> {
+    array.as_slice().map_err(|_| PyValueError::new_err("span arrays must be contiguous"))
 }
