@@ -61,6 +61,8 @@ def extract(mode: DocumentsMode, texts: Texts, docs: list[Document] | None, line
 
 
 decide = repeated_keys  # the stage calls each Bloom mode's ``decide``
+DECIDED_FROM = ("hash",)
+"""The arrays `decide` reads (the stage loads only these)."""
 
 
 def annotate(prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np.ndarray],

@@ -29,6 +29,10 @@ def extract(mode: NgramsMode, texts: Texts, seed: int) -> dict[str, np.ndarray]:
     return {"hash": hashes, "para": para.astype(np.int32), "doc": doc, "start": start, "end": end}
 
 
+DECIDED_FROM = ("hash", "para", "doc")
+"""The arrays `decide` reads (the stage loads only these)."""
+
+
 def decide(bloom: BloomFilter, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """``score[p]``: the share of paragraph p's distinct n-grams present before it (input order)."""
     seen = bloom.insert_if_absent_hashes(arrays["hash"])

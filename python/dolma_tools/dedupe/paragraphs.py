@@ -28,6 +28,8 @@ def extract(mode: ParagraphsMode, texts: Texts, seed: int) -> dict[str, np.ndarr
 
 
 decide = repeated_keys  # the stage calls each Bloom mode's ``decide``
+DECIDED_FROM = ("hash",)
+"""The arrays `decide` reads (the stage loads only these)."""
 
 
 def annotate(prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np.ndarray],

@@ -30,7 +30,15 @@ from dolma_tools.dedupe import decontaminate, documents, minhash, ngrams, paragr
 from dolma_tools.dedupe.config import DedupeConfig, fingerprint
 from dolma_tools.dedupe.report import build_report, print_table
 from dolma_tools.dedupe.tasks import HashTask, WriteTask, mode_arrays
-from dolma_tools.dedupe.work import WorkDir, load_arrays, load_json, run_fingerprint, save_arrays, save_json
+from dolma_tools.dedupe.work import (
+    WorkDir,
+    array_length,
+    load_arrays,
+    load_json,
+    run_fingerprint,
+    save_arrays,
+    save_json,
+)
 from dolma_tools.errors import ConfigError
 from dolma_tools.executor import RunSummary, make_executor, run_tasks
 from dolma_tools.executor.runner import pending_tasks
@@ -103,7 +111,7 @@ def _decide(config: DedupeConfig, files: list[str], work: WorkDir, quiet: bool) 
     filters: dict[str, BloomFilter] = {}
     for mode in BLOOM_MODES:
         if mode in modes:
-            keys = sum(int(np.load(work.hashes(i))[f"{mode}/hash"].shape[0]) for i in range(len(files)))
+            keys = sum(array_length(work.hashes(i), f"{mode}/hash") for i in range(len(files)))
             where = f"{'documents_mode' if mode == 'documents' else mode}.bloom"
             if modes[mode].bloom.update:
                 bloom_files.check_not_yet_added(modes[mode].bloom, os.path.basename(work.root), where)
@@ -112,14 +120,15 @@ def _decide(config: DedupeConfig, files: list[str], work: WorkDir, quiet: bool) 
     doc_counts: list[int] = []
     decisions: list[dict[str, np.ndarray]] = []
     for position in range(len(files)):
-        arrays = load_arrays(work.hashes(position))
+        needed = [f"{mode}/{key}" for mode in filters for key in BLOOM_MODES[mode].DECIDED_FROM]
+        arrays = load_arrays(work.hashes(position), needed + (["minhash/signatures"] if index is not None else []))
         decided: dict[str, np.ndarray] = {}
         for mode, bloom in filters.items():
             for key, value in BLOOM_MODES[mode].decide(bloom, mode_arrays(arrays, mode)).items():
                 decided[f"{mode}/{key}"] = value
         if index is not None:
             index.add(np.ascontiguousarray(arrays["minhash/signatures"]), sum(doc_counts))
-        doc_counts.append(len(arrays["lengths"]))
+        doc_counts.append(array_length(work.hashes(position), "lengths"))
         decisions.append(decided)
     summary: dict = {"doc_counts": doc_counts, "filters": {}, "published": False}
     if index is not None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zipfile
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -64,9 +66,19 @@ def save_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
         np.savez(stream, **arrays)
 
 
-def load_arrays(path: str) -> dict[str, np.ndarray]:
+def load_arrays(path: str, keys: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+    """The arrays of a work file (only ``keys`` when given: each array is read when asked for)."""
     with np.load(path) as npz:  # work folders are always local
-        return {key: npz[key] for key in npz.files}
+        return {key: npz[key] for key in (npz.files if keys is None else keys)}
+
+
+def array_length(path: str, key: str) -> int:
+    """The length of one array of a work file, from its header alone."""
+    with zipfile.ZipFile(path) as archive, archive.open(f"{key}.npy") as stream:
+        version = np.lib.format.read_magic(stream)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, _ = read_header(stream)
+    return int(shape[0])
 
 
 def save_json(path: str, value: Any) -> None:
