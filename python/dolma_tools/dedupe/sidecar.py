@@ -40,8 +40,9 @@ class Sidecar:
         columns = [[np.concatenate(parts) if parts else np.zeros(0, dtype=dtype) for parts, dtype in
                     zip(zip(*self._spans[key]) if self._spans[key] else ([], [], [], []),
                         (np.int64, np.int64, np.int64, np.float64))] for key in self.keys]
-        values, which = np.unique(np.concatenate([scores for *_, scores in columns]), return_inverse=True)
-        texts = [msgspec.json.encode(value) for value in values.tolist()]
+        # Distinct by bit pattern, so that -0.0 and 0.0 keep their own texts.
+        bits, which = np.unique(np.concatenate([scores for *_, scores in columns]).view(np.int64), return_inverse=True)
+        texts = [msgspec.json.encode(value) for value in bits.view(np.float64).tolist()]
         spans = []
         position = 0
         for docs, starts, ends, scores in columns:
