@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -49,30 +50,44 @@ READ_BLOCK = 4 << 20
 """Decompressed bytes read at a time; lines are cut out of each block with one ``split``."""
 
 
+def _chunks(path: str, transport_params: dict | None) -> Iterator[bytes]:
+    """The decompressed file in blocks of ``READ_BLOCK`` bytes, a leading BOM dropped. Missing
+    files and damaged archives raise as they are: the callers know which line they reached."""
+    with open_read(path, transport_params) as stream:
+        chunk = stream.read(READ_BLOCK)
+        yield chunk[len(_BOM):] if chunk.startswith(_BOM) else chunk
+        while chunk := stream.read(READ_BLOCK):
+            yield chunk
+
+
+def _read_error(path: str, line: int, exc: Exception) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError(path, None, "not_found", str(exc))
+    return InputError(path, line, "truncated_or_corrupt_archive", str(exc))
+
+
+_READ_ERRORS = (FileNotFoundError, *DECOMPRESSION_ERRORS)
+
+
 def _line_blocks(path: str, transport_params: dict | None) -> Iterator[tuple[int, bytes]]:
     """``(number of its first line, block)``: the file as blocks of whole lines joined by ``\n``
     (``block.split(b"\n")`` are its lines); a corrupt or truncated archive is an `InputError`."""
     first = 1
     tail = b""
     try:
-        with open_read(path, transport_params) as stream:
-            while chunk := stream.read(READ_BLOCK):
-                block = tail + chunk if tail else chunk
-                cut = block.rfind(b"\n")
-                if cut < 0:
-                    tail = block
-                    continue
-                block, tail = block[:cut], block[cut + 1:]
-                if first == 1 and block.startswith(_BOM):
-                    block = block[len(_BOM):]
-                yield first, block
-                first += block.count(b"\n") + 1
+        for chunk in _chunks(path, transport_params):
+            block = tail + chunk if tail else chunk
+            cut = block.rfind(b"\n")
+            if cut < 0:
+                tail = block
+                continue
+            block, tail = block[:cut], block[cut + 1:]
+            yield first, block
+            first += block.count(b"\n") + 1
         if tail:  # the last line, without a newline
-            yield first, tail[len(_BOM):] if first == 1 and tail.startswith(_BOM) else tail
-    except FileNotFoundError as exc:
-        raise InputError(path, None, "not_found", str(exc)) from exc
-    except DECOMPRESSION_ERRORS as exc:
-        raise InputError(path, first, "truncated_or_corrupt_archive", str(exc)) from exc
+            yield first, tail
+    except _READ_ERRORS as exc:
+        raise _read_error(path, first, exc) from exc
 
 
 def iter_lines(path: str, transport_params: dict | None = None) -> Iterator[tuple[int, bytes]]:
@@ -151,30 +166,22 @@ def iter_document_columns(
     first = 1
     tail = b""
     try:
-        with open_read(path, transport_params) as stream:
-            while True:
-                data = stream.read(READ_BLOCK)
-                last = not data
-                if first == 1 and not tail and data.startswith(_BOM):
-                    data = data[len(_BOM):]
-                if last and not tail:
-                    return
-                ids, texts, rejected, lines, consumed = scan_documents(data, tail, last=last)
-                if rejected:
-                    ids, texts = _arbitrate(path, first, tail + data[:consumed], last, ids, texts, rejected, skips)
-                if len(ids):
-                    yield DocumentColumns(ids, texts)
-                if last:
-                    return
-                first += lines
-                tail = data[consumed:] if lines else tail + data  # (a line longer than a block)
-    except FileNotFoundError as exc:
-        raise InputError(path, None, "not_found", str(exc)) from exc
-    except (InputError, *DECOMPRESSION_ERRORS) as exc:
-        error = exc if isinstance(exc, InputError) else InputError(path, first, "truncated_or_corrupt_archive", str(exc))
-        if skips is None:  # with skips, only a damaged archive gets here: the rest of the file is lost
-            raise error from (None if isinstance(exc, InputError) else exc)
-        skips.handle(error)
+        for data in itertools.chain(_chunks(path, transport_params), [b""]):  # b"": the end of the file
+            last = not data
+            if last and not tail:
+                break
+            ids, texts, rejected, lines, consumed = scan_documents(data, tail, last=last)
+            if rejected:
+                ids, texts = _arbitrate(path, first, tail + data[:consumed], last, ids, texts, rejected, skips)
+            if len(ids):
+                yield DocumentColumns(ids, texts)
+            first += lines
+            tail = data[consumed:] if lines else tail + data  # (a line longer than a block)
+    except (*_READ_ERRORS, InputError) as exc:
+        error = exc if isinstance(exc, InputError) else _read_error(path, first, exc)
+        if skips is None:
+            raise error from (None if error is exc else exc)
+        skips.handle(error)  # with skips, only a damaged archive gets here: the rest of the file is lost
 
 
 def _arbitrate(path: str, first: int, scanned: bytes, last: bool, ids: StringColumn, texts: StringColumn,
