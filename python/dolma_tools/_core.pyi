@@ -22,6 +22,9 @@ __all__ = [
     "lsh_clusters",
     "optimal_bands",
     "NGRAM_HASH_VERSION",
+    "StringColumn",
+    "scan_documents",
+    "encode_attribute_lines",
     "paragraph_keys",
     "paragraph_ngrams",
     "document_ngrams",
@@ -33,7 +36,7 @@ __version__: str
 def hash64(data: str | bytes, seed: int = 0) -> int:
     """XXH3-64 of a str (as UTF-8) or bytes, with an optional seed."""
 
-def hash64_batch(items: Sequence[str | bytes], seed: int = 0) -> NDArray[np.uint64]:
+def hash64_batch(items: Sequence[str | bytes] | StringColumn, seed: int = 0) -> NDArray[np.uint64]:
     """XXH3-64 of each item, as a uint64 array."""
 
 def hash64_arrow(array: Any, seed: int = 0) -> NDArray[np.uint64]:
@@ -148,7 +151,7 @@ class MinHasher:
     def ngram(self) -> int: ...
     @property
     def mode(self) -> Literal["word", "char"]: ...
-    def signatures(self, docs: Sequence[str]) -> NDArray[np.uint32]: ...
+    def signatures(self, docs: Sequence[str] | StringColumn) -> NDArray[np.uint32]: ...
     def signature(self, text: str) -> NDArray[np.uint32]: ...
     def signature_from_hashes(self, hashes: NDArray[np.uint64]) -> NDArray[np.uint32]: ...
     def shingles(self, text: str) -> list[str]: ...
@@ -204,7 +207,7 @@ NGRAM_HASH_VERSION: int
 """Version of the word n-gram hash scheme of ``paragraph_ngrams`` and ``document_ngrams``."""
 
 def paragraph_keys(
-    texts: Sequence[str],
+    texts: Sequence[str] | StringColumn,
     separator: str = "\n",
     *,
     normalize: bool = False,
@@ -215,7 +218,7 @@ def paragraph_keys(
     """Key hash and code-point span of every eligible paragraph: ``(hash, doc, start, end)``."""
 
 def paragraph_ngrams(
-    texts: Sequence[str],
+    texts: Sequence[str] | StringColumn,
     ngram_size: int,
     *,
     separator: str = "\n",
@@ -228,9 +231,38 @@ def paragraph_ngrams(
     last three per paragraph."""
 
 def document_ngrams(
-    texts: Sequence[str], ngram_size: int, *, normalize: bool = True, seed: int = 0
+    texts: Sequence[str] | StringColumn, ngram_size: int, *, normalize: bool = True, seed: int = 0
 ) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """Every word n-gram of every text with its code-point span: ``(hash, doc, start, end)``."""
+
+@final
+class StringColumn:
+    """Strings packed in one UTF-8 buffer; the text functions take it like a list of str."""
+
+    @staticmethod
+    def from_list(values: Sequence[str]) -> StringColumn: ...
+    @staticmethod
+    def from_arrays(data: NDArray[np.uint8], offsets: NDArray[np.int64]) -> StringColumn: ...
+    @staticmethod
+    def concat(columns: Sequence[StringColumn]) -> StringColumn: ...
+    def to_arrays(self) -> tuple[NDArray[np.uint8], NDArray[np.int64]]: ...
+    def char_lengths(self) -> NDArray[np.int64]: ...
+    def tolist(self) -> list[str]: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, key: int, /) -> str: ...
+
+def scan_documents(
+    data: bytes, prefix: bytes | None = None, *, last: bool = False
+) -> tuple[StringColumn, StringColumn, list[int], int, int]:
+    """``(ids, texts, rejected, lines, consumed)`` of the whole JSONL lines of ``prefix + data``."""
+
+def encode_attribute_lines(
+    ids: StringColumn,
+    keys: Sequence[str],
+    spans: Sequence[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.uint32]]],
+    scores: Sequence[bytes],
+) -> bytes:
+    """Attribute sidecar lines: every key on every line, spans ``(doc, start, end, score index)``."""
 
 @final
 class ByteLevelBpe:

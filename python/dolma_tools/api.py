@@ -6,24 +6,30 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dolma_tools.config.loading import validate
 from dolma_tools.documents import Document
-from dolma_tools.executor import RunSummary
-from dolma_tools.io import SkipCounter, expand, iter_documents
 
 if TYPE_CHECKING:
     import pandas
     import pyarrow
+
+    from dolma_tools.executor import RunSummary
+
+# Each function imports the stage it runs when called, so that ``import dolma_tools`` (and every
+# worker process, which imports the package first) stays cheap.
 
 
 class DocumentStream:
     """Documents from files, read lazily; iterate it, or convert it to pandas or Arrow."""
 
     def __init__(self, paths: str | Sequence[str], *, on_error: str = "fail") -> None:
+        from dolma_tools.io import SkipCounter, expand
+
         self.paths = expand(list(paths) if not isinstance(paths, str) else paths)
         self.skips = SkipCounter() if on_error == "skip" else None
 
     def __iter__(self) -> Iterator[Document]:
+        from dolma_tools.io import iter_documents
+
         for path in self.paths:
             for _, doc in iter_documents(path, skips=self.skips):
                 yield doc
@@ -43,6 +49,7 @@ def read_documents(paths: str | Sequence[str], *, on_error: str = "fail") -> Doc
 
 
 def _run_stage(stage: str, options: dict[str, Any], quiet: bool) -> RunSummary:
+    from dolma_tools.config.loading import validate
     from dolma_tools.stages import stage_config_class, stage_module
 
     config = validate(stage_config_class(stage), {k: v for k, v in options.items() if v is not None})

@@ -13,7 +13,6 @@ import dolma_tools as dt
 from dolma_tools._core import BloomFilter, document_ngrams
 from dolma_tools.dedupe import decontaminate
 from dolma_tools.dedupe.config import DecontaminationMode
-from dolma_tools.documents import Document
 from dolma_tools.errors import ConfigError
 
 
@@ -39,7 +38,7 @@ def test_runs_of_matching_ngrams_become_one_span_each_and_stop_at_document_ends(
     path = _filter_of(tmp_path, ["Alpha beta gamma delta", "one two three"], mode)
     texts = ["Intro 😀 words here. ALPHA beta, gamma\ndelta! filler words go on. one two three",
              "one two three starts this one", "nothing in common with the eval set at all"]
-    arrays = decontaminate.extract(mode, [Document(id=str(i), text=t) for i, t in enumerate(texts)], path)
+    arrays = decontaminate.extract(mode, texts, path)
     assert arrays["doc"].tolist() == [0, 1]
     assert arrays["share"].tolist() == pytest.approx([3 / 12, 1 / 4])  # 14 words (not the emoji), 12 3-grams
     assert _spans(arrays, texts) == [(0, "ALPHA beta, gamma\ndelta"), (0, "one two three"), (1, "one two three")]
@@ -49,7 +48,7 @@ def test_adjacent_single_word_matches_are_separate_spans(tmp_path: Path) -> None
     mode = DecontaminationMode(eval_sets=["unused"], ngram_size=1, threshold=0.5)
     path = _filter_of(tmp_path, ["alpha"], mode)
     texts = ["alpha alpha beta", "alpha beta gamma"]
-    arrays = decontaminate.extract(mode, [Document(id=str(i), text=t) for i, t in enumerate(texts)], path)
+    arrays = decontaminate.extract(mode, texts, path)
     assert arrays["doc"].tolist() == [0]  # 1/3 is not above the threshold
     assert _rows(arrays) == [(0, 0, 5), (0, 6, 11)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import signal
@@ -41,6 +42,16 @@ def test_rerun_changes_nothing(sample: Path) -> None:
     assert again.files_processed == 0 and sidecar_bytes(sample) == first
     redone = dt.dedupe(str(sample / "documents"), overwrite=True, **options)  # the filter holds these keys now
     assert redone.files_processed == redone.files_total and sidecar_bytes(sample) == first
+
+
+def test_overwrite_decides_again_from_the_current_inputs(sample: Path) -> None:
+    dt.dedupe(str(sample / "documents"), documents_mode={}, workers=1)
+    before = sum(bool(a["dedupe__documents__duplicate"]) for a in sidecars(sample).values())
+    first = sorted((sample / "documents").rglob("*.jsonl*"))[0]
+    lines = gzip.decompress(first.read_bytes()).splitlines(keepends=True)
+    first.write_bytes(gzip.compress(b"".join(lines + lines[:5]), mtime=0))  # same path, five more copies
+    dt.dedupe(str(sample / "documents"), documents_mode={}, workers=1, overwrite=True)
+    assert sum(bool(a["dedupe__documents__duplicate"]) for a in sidecars(sample).values()) >= before + 5
 
 
 def test_killed_run_resumes_to_the_uninterrupted_result(sample: Path, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from tests.mix.test_stage import files_of, mix
 
 from dolma_tools.config.loading import validate
 from dolma_tools.errors import ConfigError
-from dolma_tools.mix import MixConfig
+from dolma_tools.mix.config import MixConfig
 
 
 def tokens_config(corpus: Path, out: Path, tokenizer: str, encoder: str, **tokens) -> dict:

@@ -12,7 +12,8 @@ from tests.mix.conftest import mix_config, read_json
 
 from dolma_tools.config.loading import validate
 from dolma_tools.io import expand, iter_documents
-from dolma_tools.mix import MixConfig, run
+from dolma_tools.mix.config import MixConfig
+from dolma_tools.mix.stage import run
 from dolma_tools.tokens import TokenDataset
 
 

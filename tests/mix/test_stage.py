@@ -13,7 +13,8 @@ from tests.mix.conftest import mix_config, read_json, write_corpus
 from dolma_tools.config.loading import validate
 from dolma_tools.errors import ConfigError, InputError
 from dolma_tools.io import expand, iter_documents
-from dolma_tools.mix import MixConfig, run
+from dolma_tools.mix.config import MixConfig
+from dolma_tools.mix.stage import run
 from dolma_tools.tokens import TokenDataset
 
 

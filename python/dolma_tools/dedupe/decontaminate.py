@@ -21,7 +21,8 @@ import numpy as np
 from dolma_tools._core import BloomFilter, document_ngrams
 from dolma_tools.dedupe.bloom import check_memory, describe, sizing
 from dolma_tools.dedupe.config import DecontaminationMode
-from dolma_tools.documents import Document, Span
+from dolma_tools.dedupe.sidecar import Sidecar
+from dolma_tools.dedupe.text import Texts
 from dolma_tools.io import expand, iter_json
 
 EVAL_BATCH = 8192
@@ -78,14 +79,14 @@ def _filter_for_process(path: str) -> BloomFilter:
     return _filters[path]
 
 
-def extract(mode: DecontaminationMode, docs: list[Document], filter_path: str) -> dict[str, np.ndarray]:
+def extract(mode: DecontaminationMode, texts: Texts, filter_path: str) -> dict[str, np.ndarray]:
     """Per flagged document: its share of eval n-grams and the merged character spans of matches."""
     bloom = _filter_for_process(filter_path)
-    hashes, doc, start, end = document_ngrams([d.text for d in docs], mode.ngram_size, normalize=mode.normalize,
+    hashes, doc, start, end = document_ngrams(texts, mode.ngram_size, normalize=mode.normalize,
                                               seed=mode.bloom.seed)
     hits = bloom.contains_hashes(hashes)
-    totals = np.bincount(doc, minlength=len(docs))
-    shares = np.bincount(doc, weights=hits, minlength=len(docs)) / np.maximum(totals, 1)
+    totals = np.bincount(doc, minlength=len(texts))
+    shares = np.bincount(doc, weights=hits, minlength=len(texts)) / np.maximum(totals, 1)
     flagged = shares > mode.threshold
     # Matching n-grams of flagged documents, in order; a run continues while the next one starts
     # within the previous one (n-gram ends only grow within a document).
@@ -101,16 +102,14 @@ def extract(mode: DecontaminationMode, docs: list[Document], filter_path: str) -
 
 
 def annotate(prefix: str, arrays: dict[str, np.ndarray], lengths: np.ndarray,
-             out: list[dict[str, list[Span]]], counters: collections.Counter) -> None:
+             sidecar: Sidecar, counters: collections.Counter) -> None:
     document_key, overlap_key = prefix + "document", prefix + "overlap"
-    for attributes in out:
-        attributes[document_key] = []
-        attributes[overlap_key] = []
-    for index, share in zip(arrays["doc"].tolist(), arrays["share"].tolist()):
-        out[index][document_key] = [Span(0, int(lengths[index]), float(share))]
-        counters["decontamination.documents_flagged"] += 1
-    for index, start, end in zip(arrays["span_doc"].tolist(), arrays["span_start"].tolist(), arrays["span_end"].tolist()):
-        out[index][overlap_key].append(Span(start, end, 1.0))
-        counters["decontamination.spans_flagged"] += 1
-        counters["decontamination.chars_flagged"] += end - start
+    sidecar.add_keys(document_key, overlap_key)
+    doc = arrays["doc"]
+    sidecar.add_spans(document_key, doc, 0, lengths[doc], arrays["share"])
+    counters["decontamination.documents_flagged"] += len(doc)
+    span_doc, span_start, span_end = arrays["span_doc"], arrays["span_start"], arrays["span_end"]
+    sidecar.add_spans(overlap_key, span_doc, span_start, span_end, 1.0)
+    counters["decontamination.spans_flagged"] += len(span_doc)
+    counters["decontamination.chars_flagged"] += int((span_end - span_start).sum())
 

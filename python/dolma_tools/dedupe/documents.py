@@ -16,8 +16,9 @@ import numpy as np
 from dolma_tools._core import hash64_batch
 from dolma_tools.dedupe.bloom import repeated_keys
 from dolma_tools.dedupe.config import DocumentsMode
-from dolma_tools.dedupe.text import normalize_key
-from dolma_tools.documents import Document, Span
+from dolma_tools.dedupe.sidecar import Sidecar
+from dolma_tools.dedupe.text import Texts, normalize_key
+from dolma_tools.documents import Document
 from dolma_tools.errors import InputError
 from dolma_tools.io import SkipCounter
 
@@ -35,9 +36,14 @@ def key_of(doc: Document, path: str) -> Any:
     return _MISSING if value is None else value
 
 
-def extract(mode: DocumentsMode, docs: list[Document], lines: list[int], source: str,
+def extract(mode: DocumentsMode, texts: Texts, docs: list[Document] | None, lines: list[int] | None, source: str,
             skips: SkipCounter | None, seed: int) -> dict[str, np.ndarray]:
-    """``hash`` of every keyed document and ``doc``, its index; a missing key is an error or a skip."""
+    """``hash`` of every keyed document and ``doc``, its index; a missing key is an error or a skip.
+    Keyed on ``text``, only ``texts`` is read; any other key reads whole documents."""
+    if mode.key == "text":
+        keys = [normalize_key(text) for text in texts] if mode.normalize else texts
+        return {"hash": hash64_batch(keys, seed), "doc": np.arange(len(texts), dtype=np.int64)}
+    assert docs is not None and lines is not None, "a key other than text needs whole documents"
     keys: list[str] = []
     indices: list[int] = []
     for index, (doc, line) in enumerate(zip(docs, lines)):
@@ -55,16 +61,17 @@ def extract(mode: DocumentsMode, docs: list[Document], lines: list[int], source:
 
 
 decide = repeated_keys  # the stage calls each Bloom mode's ``decide``
+DECIDED_FROM = ("hash",)
+"""The arrays `decide` reads (the stage loads only these)."""
 
 
 def annotate(prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np.ndarray],
-             lengths: np.ndarray, out: list[dict[str, list[Span]]], counters: collections.Counter) -> None:
+             lengths: np.ndarray, sidecar: Sidecar, counters: collections.Counter) -> None:
     """Add ``<prefix>duplicate`` to each document's attributes (empty when it is a first copy)."""
     key = prefix + "duplicate"
-    for attributes in out:
-        attributes[key] = []
-    for index in arrays["doc"][decisions["duplicate"]].tolist():
-        length = int(lengths[index])
-        out[index][key] = [Span(0, length, 1.0)]
-        counters["documents.documents_flagged"] += 1
-        counters["documents.chars_flagged"] += length
+    sidecar.add_keys(key)
+    index = arrays["doc"][decisions["duplicate"]]
+    length = lengths[index]
+    sidecar.add_spans(key, index, 0, length, 1.0)
+    counters["documents.documents_flagged"] += len(index)
+    counters["documents.chars_flagged"] += int(length.sum())

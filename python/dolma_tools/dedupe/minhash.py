@@ -19,7 +19,8 @@ import numpy as np
 
 from dolma_tools._core import LshIndex, MinHasher
 from dolma_tools.dedupe.config import MinhashMode
-from dolma_tools.documents import Document, Span
+from dolma_tools.dedupe.sidecar import Sidecar
+from dolma_tools.dedupe.text import Texts
 
 
 @functools.lru_cache(maxsize=4)
@@ -28,9 +29,9 @@ def _hasher(mode: MinhashMode) -> MinHasher:
                      lowercase=mode.normalize, remove_punctuation=mode.normalize)
 
 
-def extract(mode: MinhashMode, docs: list[Document]) -> dict[str, np.ndarray]:
+def extract(mode: MinhashMode, texts: Texts) -> dict[str, np.ndarray]:
     """``signatures``: a (documents, num_perm) uint32 array."""
-    return {"signatures": _hasher(mode).signatures([doc.text for doc in docs])}
+    return {"signatures": _hasher(mode).signatures(texts)}
 
 
 def make_index(mode: MinhashMode) -> LshIndex:
@@ -49,18 +50,15 @@ def cluster(mode: MinhashMode, index: LshIndex) -> tuple[np.ndarray, np.ndarray,
 
 
 def annotate(prefix: str, first_index: int, decisions: dict[str, np.ndarray], lengths: np.ndarray,
-             out: list[dict[str, list[Span]]], counters: collections.Counter) -> None:
+             sidecar: Sidecar, counters: collections.Counter) -> None:
     """Flag every document that is not its cluster's representative (the first by input order)."""
     keys = [prefix + "duplicate", prefix + "cluster", prefix + "similarity"]
-    for attributes in out:
-        for key in keys:
-            attributes[key] = []
+    sidecar.add_keys(*keys)
     cluster_id, similarity = decisions["cluster"], decisions["similarity"]
-    own = np.arange(first_index, first_index + len(cluster_id))
-    for local in np.flatnonzero(cluster_id != own).tolist():
-        length = int(lengths[local])
-        out[local][keys[0]] = [Span(0, length, 1.0)]
-        out[local][keys[1]] = [Span(0, length, float(cluster_id[local]))]
-        out[local][keys[2]] = [Span(0, length, round(float(similarity[local]), 6))]
-        counters["minhash.documents_flagged"] += 1
-        counters["minhash.chars_flagged"] += length
+    local = np.flatnonzero(cluster_id != np.arange(first_index, first_index + len(cluster_id)))
+    length = lengths[local]
+    sidecar.add_spans(keys[0], local, 0, length, 1.0)
+    sidecar.add_spans(keys[1], local, 0, length, cluster_id[local])
+    sidecar.add_spans(keys[2], local, 0, length, [round(s, 6) for s in similarity[local].tolist()])  # Python's rounding
+    counters["minhash.documents_flagged"] += len(local)
+    counters["minhash.chars_flagged"] += int(length.sum())

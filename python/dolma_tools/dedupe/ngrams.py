@@ -16,16 +16,21 @@ import numpy as np
 
 from dolma_tools._core import BloomFilter, paragraph_ngrams
 from dolma_tools.dedupe.config import NgramsMode
-from dolma_tools.documents import Document, Span
+from dolma_tools.dedupe.sidecar import Sidecar
+from dolma_tools.dedupe.text import Texts
 
 
-def extract(mode: NgramsMode, docs: list[Document], seed: int) -> dict[str, np.ndarray]:
+def extract(mode: NgramsMode, texts: Texts, seed: int) -> dict[str, np.ndarray]:
     """Distinct n-gram hashes per paragraph (``hash``, ``para``) and each paragraph's doc/span."""
     hashes, para, doc, start, end = paragraph_ngrams(
-        [d.text for d in docs], mode.ngram_size, separator=mode.separator, stride=mode.stride,
+        texts, mode.ngram_size, separator=mode.separator, stride=mode.stride,
         min_words=mode.min_words or 1, normalize=mode.normalize, seed=seed)
     # int32 paragraph numbers: a quarter less to write and read back per n-gram than int64.
     return {"hash": hashes, "para": para.astype(np.int32), "doc": doc, "start": start, "end": end}
+
+
+DECIDED_FROM = ("hash", "para", "doc")
+"""The arrays `decide` reads (the stage loads only these)."""
 
 
 def decide(bloom: BloomFilter, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -38,17 +43,14 @@ def decide(bloom: BloomFilter, arrays: dict[str, np.ndarray]) -> dict[str, np.nd
 
 
 def annotate(mode: NgramsMode, prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np.ndarray],
-             out: list[dict[str, list[Span]]], counters: collections.Counter) -> None:
+             sidecar: Sidecar, counters: collections.Counter) -> None:
     """Add ``<prefix>duplicate`` spans scored by the repeated share, for paragraphs at the threshold."""
     key = prefix + "duplicate"
-    for attributes in out:
-        attributes[key] = []
+    sidecar.add_keys(key)
     scores = decisions["score"]
     flagged = scores >= mode.threshold
-    for index, start, end, score in zip(arrays["doc"][flagged].tolist(), arrays["start"][flagged].tolist(),
-                                        arrays["end"][flagged].tolist(), scores[flagged].tolist()):
-        if not out[index][key]:
-            counters["ngrams.documents_flagged"] += 1
-        out[index][key].append(Span(start, end, float(score)))
-        counters["ngrams.spans_flagged"] += 1
-        counters["ngrams.chars_flagged"] += end - start
+    doc, start, end = arrays["doc"][flagged], arrays["start"][flagged], arrays["end"][flagged]
+    sidecar.add_spans(key, doc, start, end, scores[flagged])
+    counters["ngrams.documents_flagged"] += len(np.unique(doc))
+    counters["ngrams.spans_flagged"] += len(doc)
+    counters["ngrams.chars_flagged"] += int((end - start).sum())

@@ -16,30 +16,30 @@ import numpy as np
 from dolma_tools._core import paragraph_keys
 from dolma_tools.dedupe.bloom import repeated_keys
 from dolma_tools.dedupe.config import ParagraphsMode
-from dolma_tools.documents import Document, Span
+from dolma_tools.dedupe.sidecar import Sidecar
+from dolma_tools.dedupe.text import Texts
 
 
-def extract(mode: ParagraphsMode, docs: list[Document], seed: int) -> dict[str, np.ndarray]:
+def extract(mode: ParagraphsMode, texts: Texts, seed: int) -> dict[str, np.ndarray]:
     """Hash, document index and span of every eligible paragraph, in input order."""
-    hashes, doc, start, end = paragraph_keys([d.text for d in docs], mode.separator, normalize=mode.normalize,
+    hashes, doc, start, end = paragraph_keys(texts, mode.separator, normalize=mode.normalize,
                                              min_length=mode.min_length, min_words=mode.min_words, seed=seed)
     return {"hash": hashes, "doc": doc, "start": start, "end": end}
 
 
 decide = repeated_keys  # the stage calls each Bloom mode's ``decide``
+DECIDED_FROM = ("hash",)
+"""The arrays `decide` reads (the stage loads only these)."""
 
 
 def annotate(prefix: str, arrays: dict[str, np.ndarray], decisions: dict[str, np.ndarray],
-             lengths: np.ndarray, out: list[dict[str, list[Span]]], counters: collections.Counter) -> None:
+             lengths: np.ndarray, sidecar: Sidecar, counters: collections.Counter) -> None:
     """Add ``<prefix>duplicate`` spans (score 1.0) for repeated paragraphs."""
     key = prefix + "duplicate"
-    for attributes in out:
-        attributes[key] = []
+    sidecar.add_keys(key)
     flagged = decisions["duplicate"]
-    for index, start, end in zip(arrays["doc"][flagged].tolist(), arrays["start"][flagged].tolist(),
-                                 arrays["end"][flagged].tolist()):
-        if not out[index][key]:
-            counters["paragraphs.documents_flagged"] += 1
-        out[index][key].append(Span(start, end, 1.0))
-        counters["paragraphs.spans_flagged"] += 1
-        counters["paragraphs.chars_flagged"] += end - start
+    doc, start, end = arrays["doc"][flagged], arrays["start"][flagged], arrays["end"][flagged]
+    sidecar.add_spans(key, doc, start, end, 1.0)
+    counters["paragraphs.documents_flagged"] += len(np.unique(doc))
+    counters["paragraphs.spans_flagged"] += len(doc)
+    counters["paragraphs.chars_flagged"] += int((end - start).sum())

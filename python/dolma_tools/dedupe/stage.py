@@ -30,7 +30,15 @@ from dolma_tools.dedupe import decontaminate, documents, minhash, ngrams, paragr
 from dolma_tools.dedupe.config import DedupeConfig, fingerprint
 from dolma_tools.dedupe.report import build_report, print_table
 from dolma_tools.dedupe.tasks import HashTask, WriteTask, mode_arrays
-from dolma_tools.dedupe.work import WorkDir, load_arrays, load_json, run_fingerprint, save_arrays, save_json
+from dolma_tools.dedupe.work import (
+    WorkDir,
+    array_length,
+    load_arrays,
+    load_json,
+    run_fingerprint,
+    save_arrays,
+    save_json,
+)
 from dolma_tools.errors import ConfigError
 from dolma_tools.executor import RunSummary, make_executor, run_tasks
 from dolma_tools.executor.runner import pending_tasks
@@ -103,7 +111,7 @@ def _decide(config: DedupeConfig, files: list[str], work: WorkDir, quiet: bool) 
     filters: dict[str, BloomFilter] = {}
     for mode in BLOOM_MODES:
         if mode in modes:
-            keys = sum(int(np.load(work.hashes(i))[f"{mode}/hash"].shape[0]) for i in range(len(files)))
+            keys = sum(array_length(work.hashes(i), f"{mode}/hash") for i in range(len(files)))
             where = f"{'documents_mode' if mode == 'documents' else mode}.bloom"
             if modes[mode].bloom.update:
                 bloom_files.check_not_yet_added(modes[mode].bloom, os.path.basename(work.root), where)
@@ -112,14 +120,15 @@ def _decide(config: DedupeConfig, files: list[str], work: WorkDir, quiet: bool) 
     doc_counts: list[int] = []
     decisions: list[dict[str, np.ndarray]] = []
     for position in range(len(files)):
-        arrays = load_arrays(work.hashes(position))
+        needed = [f"{mode}/{key}" for mode in filters for key in BLOOM_MODES[mode].DECIDED_FROM]
+        arrays = load_arrays(work.hashes(position), needed + (["minhash/signatures"] if index is not None else []))
         decided: dict[str, np.ndarray] = {}
         for mode, bloom in filters.items():
             for key, value in BLOOM_MODES[mode].decide(bloom, mode_arrays(arrays, mode)).items():
                 decided[f"{mode}/{key}"] = value
         if index is not None:
             index.add(np.ascontiguousarray(arrays["minhash/signatures"]), sum(doc_counts))
-        doc_counts.append(len(arrays["lengths"]))
+        doc_counts.append(array_length(work.hashes(position), "lengths"))
         decisions.append(decided)
     summary: dict = {"doc_counts": doc_counts, "filters": {}, "published": False}
     if index is not None:
@@ -158,6 +167,12 @@ def _publish(config: DedupeConfig, work: WorkDir, summary: dict) -> None:
     save_json(work.decided, summary)
 
 
+def _updates_a_filter(config: DedupeConfig) -> bool:
+    """Whether this run adds its keys to a persistent filter (then its published decisions are kept:
+    deciding again would meet the run's own keys in the filter)."""
+    return any(mode in BLOOM_MODES and section.bloom.update for mode, section in config.modes().items())
+
+
 def _write_tasks(config: DedupeConfig, files: list[str], work: WorkDir, firsts: list[int]) -> list[WriteTask]:
     """Phase-3 tasks; ``firsts[i]`` is the global index of file i's first document (from phase 1)."""
     modes = tuple(config.modes().items())
@@ -187,7 +202,7 @@ def run(config: DedupeConfig, *, quiet: bool = False) -> RunSummary:
     with make_executor(config.executor, config.workers) as executor:  # workers start once for both phases
         run_tasks("dedupe:hash", hashing, config, quiet=quiet, executor=executor)
         summary = load_json(work.decided)
-        if summary is None or (config.overwrite and not summary["published"]):
+        if summary is None or (config.overwrite and not (summary["published"] and _updates_a_filter(config))):
             summary = _decide(config, files, work, quiet)
         elif config.overwrite and not quiet:
             print("dedupe: reusing saved decisions (a persistent filter already holds this run's keys)", file=sys.stderr)

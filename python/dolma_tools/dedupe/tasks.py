@@ -3,6 +3,9 @@
 Both are picklable frozen dataclasses run by the ordinary executor, so they resume the ordinary
 way: a task whose outputs exist is skipped. Phase 1 reads each document once and keeps what
 phase 3 needs (ids, text lengths, spans), so sidecars are written without reading text again.
+Every mode but documents keyed on another field needs only ids and texts, which phase 1 reads
+through the Rust scanner (`dolma_tools.io.iter_document_columns`) without a Python object per
+document.
 """
 
 from __future__ import annotations
@@ -16,40 +19,67 @@ import numpy as np
 
 from dolma_tools.dedupe import decontaminate, documents, minhash, ngrams, paragraphs
 from dolma_tools.dedupe.config import StrictModel
-from dolma_tools.dedupe.work import load_arrays, pack_strings, save_arrays, save_json, unpack_strings
-from dolma_tools.documents import Document, Span
+from dolma_tools.dedupe.sidecar import Sidecar
+from dolma_tools.dedupe.work import load_arrays, save_arrays, save_json
+from dolma_tools._core import StringColumn
+from dolma_tools.documents import Document
 from dolma_tools.executor.base import Report
-from dolma_tools.io import SkipCounter, atomic_writer, encode_attributes, iter_documents
+from dolma_tools.io import SkipCounter, atomic_writer, iter_document_columns, iter_documents
 
 BATCH = 8192
-"""Documents hashed per batch: bounds memory per worker whatever the file size."""
+"""Documents hashed per batch when whole documents are decoded: bounds memory per worker."""
 
 
-def _batches(source: str, skips: SkipCounter | None) -> Iterator[tuple[list[int], list[Document]]]:
+@dataclasses.dataclass(frozen=True)
+class Batch:
+    """A run of documents as the modes see it: ids and texts always, whole documents (and their
+    line numbers) only when a mode keys on another field."""
+
+    ids: StringColumn
+    texts: StringColumn | list[str]
+    docs: list[Document] | None = None
+    lines: list[int] | None = None
+
+    def char_lengths(self) -> np.ndarray:
+        if isinstance(self.texts, StringColumn):
+            return self.texts.char_lengths()
+        return np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
+
+
+def _batches(source: str, skips: SkipCounter | None, whole_documents: bool) -> Iterator[Batch]:
+    """Batches of ``source``: ids and texts through the Rust scanner, or whole documents when needed."""
+    if not whole_documents:
+        for columns in iter_document_columns(source, skips=skips):
+            yield Batch(columns.ids, columns.texts)
+        return
     lines: list[int] = []
     docs: list[Document] = []
     for line_number, doc in iter_documents(source, skips=skips):
         lines.append(line_number)
         docs.append(doc)
         if len(docs) >= BATCH:
-            yield lines, docs
+            yield _document_batch(docs, lines)
             lines, docs = [], []
     if docs:
-        yield lines, docs
+        yield _document_batch(docs, lines)
 
 
-def _extract(mode: str, section: StrictModel, docs: list[Document], lines: list[int], source: str,
-             skips: SkipCounter | None, eval_filter: str | None) -> dict[str, np.ndarray]:
+def _document_batch(docs: list[Document], lines: list[int]) -> Batch:
+    return Batch(StringColumn.from_list([d.id for d in docs]), [d.text for d in docs], docs, lines)
+
+
+def _extract(mode: str, section: StrictModel, batch: Batch, source: str, skips: SkipCounter | None,
+             eval_filter: str | None) -> dict[str, np.ndarray]:
     if mode == "documents":
-        return documents.extract(section, docs, lines, source, skips, section.bloom.seed)
+        return documents.extract(section, batch.texts, batch.docs, batch.lines, source, skips, section.bloom.seed)
     if mode == "paragraphs":
-        return paragraphs.extract(section, docs, section.bloom.seed)
+        return paragraphs.extract(section, batch.texts, section.bloom.seed)
     if mode == "ngrams":
-        return ngrams.extract(section, docs, section.bloom.seed)
+        return ngrams.extract(section, batch.texts, section.bloom.seed)
     if mode == "minhash":
-        return minhash.extract(section, docs)
+        return minhash.extract(section, batch.texts)
     assert eval_filter is not None
-    return decontaminate.extract(section, docs, eval_filter)
+    return decontaminate.extract(section, batch.texts, eval_filter)
 
 
 def _concatenate(parts: list[dict[str, np.ndarray]], doc_offsets: list[int]) -> dict[str, np.ndarray]:
@@ -92,25 +122,31 @@ class HashTask:
 
     def run(self, report: Report) -> collections.Counter:
         skips = SkipCounter() if self.skip_bad_lines else None
-        ids: list[str] = []
-        lengths: list[int] = []
+        whole_documents = any(mode == "documents" and section.key != "text" for mode, section in self.modes)
+        ids: list[StringColumn] = []
+        lengths: list[np.ndarray] = []
         parts: dict[str, list[dict[str, np.ndarray]]] = {mode: [] for mode, _ in self.modes}
         offsets: list[int] = []
-        for lines, docs in _batches(self.source, skips):
-            offsets.append(len(ids))
+        count = 0
+        for batch in _batches(self.source, skips, whole_documents):
+            offsets.append(count)
             for mode, section in self.modes:
-                parts[mode].append(_extract(mode, section, docs, lines, self.source, skips, self.eval_filter))
-            ids.extend(doc.id for doc in docs)
-            lengths.extend(len(doc.text) for doc in docs)
-            report(len(docs))
+                parts[mode].append(_extract(mode, section, batch, self.source, skips, self.eval_filter))
+            ids.append(batch.ids)
+            lengths.append(batch.char_lengths())
+            count += len(batch.ids)
+            report(len(batch.ids))
         if not offsets:  # an empty file still gets (empty) arrays for every mode
             offsets.append(0)
+            empty = _document_batch([], [])
             for mode, section in self.modes:
-                parts[mode].append(_extract(mode, section, [], [], self.source, skips, self.eval_filter))
-        counters: collections.Counter = collections.Counter(documents=len(ids))
-        for reason, count in (skips or {}).items():
-            counters[f"skipped.{reason}"] += count
-        arrays = {"ids": pack_strings(ids), "lengths": np.asarray(lengths, dtype=np.int64),
+                parts[mode].append(_extract(mode, section, empty, self.source, skips, self.eval_filter))
+        counters: collections.Counter = collections.Counter(documents=count)
+        for reason, number in (skips or {}).items():
+            counters[f"skipped.{reason}"] += number
+        id_data, id_offsets = StringColumn.concat(ids).to_arrays()
+        arrays = {"id_data": id_data, "id_offsets": id_offsets,
+                  "lengths": np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
                   "counters": np.frombuffer(msgspec.json.encode(counters), dtype=np.uint8)}
         for mode, _ in self.modes:
             for key, value in _concatenate(parts[mode], offsets).items():
@@ -149,25 +185,25 @@ class WriteTask:
     def run(self, report: Report) -> collections.Counter:
         arrays = load_arrays(self.hashes)
         decided = load_arrays(self.decisions)
-        ids = unpack_strings(arrays["ids"])
+        ids = StringColumn.from_arrays(arrays["id_data"], arrays["id_offsets"])
         lengths = arrays["lengths"]
-        out: list[dict[str, list[Span]]] = [{} for _ in ids]
+        sidecar = Sidecar()
         counters: collections.Counter = collections.Counter()
         for mode, section in self.modes:
             prefix = f"{self.name_prefix}__{mode}__"
             own, decisions = mode_arrays(arrays, mode), mode_arrays(decided, mode)
             if mode == "documents":
-                documents.annotate(prefix, own, decisions, lengths, out, counters)
+                documents.annotate(prefix, own, decisions, lengths, sidecar, counters)
             elif mode == "paragraphs":
-                paragraphs.annotate(prefix, own, decisions, lengths, out, counters)
+                paragraphs.annotate(prefix, own, decisions, lengths, sidecar, counters)
             elif mode == "ngrams":
-                ngrams.annotate(section, prefix, own, decisions, out, counters)
+                ngrams.annotate(section, prefix, own, decisions, sidecar, counters)
             elif mode == "minhash":
-                minhash.annotate(prefix, self.first_index, decisions, lengths, out, counters)
+                minhash.annotate(prefix, self.first_index, decisions, lengths, sidecar, counters)
             else:
-                decontaminate.annotate(prefix, own, lengths, out, counters)
+                decontaminate.annotate(prefix, own, lengths, sidecar, counters)
         with atomic_writer(self.output) as stream:
-            stream.write(b"".join(encode_attributes(doc_id, attributes) for doc_id, attributes in zip(ids, out)))
+            stream.write(sidecar.encode(ids))
         report(len(ids))
         save_json(self.counts, dict(counters))
         return counters

@@ -19,6 +19,11 @@ from __future__ import annotations
 
 import re
 
+from dolma_tools._core import StringColumn
+
+Texts = StringColumn | list[str]
+"""What the modes take: the texts of a batch, packed (read by the Rust scanner) or as str."""
+
 _SPACES = re.compile(r"\s+")
 
 

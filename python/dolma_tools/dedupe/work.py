@@ -12,20 +12,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zipfile
+from collections.abc import Iterable
 from typing import Any
 
-import msgspec
 import numpy as np
 
 from dolma_tools._core import NGRAM_HASH_VERSION
 from dolma_tools.io import atomic_writer
 
 
+WORK_FORMAT = 2
+"""Layout of the work files; version 2 keeps ids as packed UTF-8 (``id_data``, ``id_offsets``)."""
+
+
 def run_fingerprint(modes: dict[str, Any], files: list[str]) -> str:
-    """Digest of what the work files depend on: mode settings, input files (in order) and the n-gram
-    hash scheme (so work hashed by an older version is never resumed)."""
+    """Digest of what the work files depend on: mode settings, input files (in order), the n-gram
+    hash scheme and the work-file layout (so work written by an older version is never resumed)."""
     payload = json.dumps({"modes": {k: v.model_dump(mode="json") for k, v in modes.items()}, "files": files,
-                          "ngram_hash_version": NGRAM_HASH_VERSION}, sort_keys=True)
+                          "ngram_hash_version": NGRAM_HASH_VERSION, "work_format": WORK_FORMAT}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -61,18 +66,19 @@ def save_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
         np.savez(stream, **arrays)
 
 
-def load_arrays(path: str) -> dict[str, np.ndarray]:
+def load_arrays(path: str, keys: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+    """The arrays of a work file (only ``keys`` when given: each array is read when asked for)."""
     with np.load(path) as npz:  # work folders are always local
-        return {key: npz[key] for key in npz.files}
+        return {key: npz[key] for key in (npz.files if keys is None else keys)}
 
 
-def pack_strings(values: list[str]) -> np.ndarray:
-    """Strings as a uint8 array (JSON), so they travel inside an ``.npz`` without pickle."""
-    return np.frombuffer(msgspec.json.encode(values), dtype=np.uint8)
-
-
-def unpack_strings(packed: np.ndarray) -> list[str]:
-    return msgspec.json.decode(packed.tobytes())
+def array_length(path: str, key: str) -> int:
+    """The length of one array of a work file, from its header alone."""
+    with zipfile.ZipFile(path) as archive, archive.open(f"{key}.npy") as stream:
+        version = np.lib.format.read_magic(stream)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, _ = read_header(stream)
+    return int(shape[0])
 
 
 def save_json(path: str, value: Any) -> None:

@@ -2,10 +2,12 @@
 
 from dolma_tools.io.compression import atomic_writer, compression_of, exists, open_read
 from dolma_tools.io.jsonl import (
+    DocumentColumns,
     SkipCounter,
     encode_attributes,
     encode_json,
     iter_attributes,
+    iter_document_columns,
     iter_documents,
     iter_json,
     iter_lines,
@@ -15,6 +17,7 @@ from dolma_tools.io.parquet import write_parquet_documents
 from dolma_tools.io.paths import attributes_path, attributes_root, expand, split_documents_path
 
 __all__ = [
+    "DocumentColumns",
     "SkipCounter",
     "atomic_writer",
     "attributes_path",
@@ -25,6 +28,7 @@ __all__ = [
     "exists",
     "expand",
     "iter_attributes",
+    "iter_document_columns",
     "iter_documents",
     "iter_json",
     "iter_lines",

@@ -1,24 +1,29 @@
 """Streaming reads of documents and attributes, with precise errors, and line-oriented writes.
 
 Every reader yields ``(line_number, value)`` with 1-based line numbers (row numbers for Parquet)
-so that each stage can report ``file:line: reason``. A bad line raises `InputError` unless a
-`SkipCounter` is given, in which case it is counted by reason and left out. Memory per file is
-constant: one line (or one Parquet batch) at a time.
+so that each stage can report ``file:line: reason``; `iter_document_columns` yields the ids and
+texts of blocks of documents instead. A bad line raises `InputError` unless a `SkipCounter` is
+given, in which case it is counted by reason and left out. Memory per file is constant: one
+block of lines (or one Parquet batch) at a time.
 """
 
 from __future__ import annotations
 
 import collections
+import dataclasses
+import itertools
 from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO
+from typing import Any
 
 import msgspec
 
+from dolma_tools._core import StringColumn, scan_documents
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import InputError
 from dolma_tools.io.compression import DECOMPRESSION_ERRORS, atomic_writer, open_read
 
 _BOM = b"\xef\xbb\xbf"
+_LINE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
 _decode_document = msgspec.json.Decoder(Document).decode
 _decode_any = msgspec.json.Decoder().decode
 _encode = msgspec.json.Encoder().encode
@@ -45,32 +50,56 @@ READ_BLOCK = 4 << 20
 """Decompressed bytes read at a time; lines are cut out of each block with one ``split``."""
 
 
-def _split_lines(stream: BinaryIO) -> Iterator[bytes]:
-    """Lines of ``stream`` without their ``\n``, a line spanning two blocks joined."""
+def _chunks(path: str, transport_params: dict | None) -> Iterator[bytes]:
+    """The decompressed file in blocks of ``READ_BLOCK`` bytes, a leading BOM dropped. Missing
+    files and damaged archives raise as they are: the callers know which line they reached."""
+    with open_read(path, transport_params) as stream:
+        chunk = stream.read(READ_BLOCK)
+        yield chunk[len(_BOM):] if chunk.startswith(_BOM) else chunk
+        while chunk := stream.read(READ_BLOCK):
+            yield chunk
+
+
+def _read_error(path: str, line: int, exc: Exception) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError(path, None, "not_found", str(exc))
+    return InputError(path, line, "truncated_or_corrupt_archive", str(exc))
+
+
+_READ_ERRORS = (FileNotFoundError, *DECOMPRESSION_ERRORS)
+
+
+def _line_blocks(path: str, transport_params: dict | None) -> Iterator[tuple[int, bytes]]:
+    """``(number of its first line, block)``: the file as blocks of whole lines joined by ``\n``
+    (``block.split(b"\n")`` are its lines); a corrupt or truncated archive is an `InputError`."""
+    first = 1
     tail = b""
-    while block := stream.read(READ_BLOCK):
-        lines = block.split(b"\n")
-        if tail:
-            lines[0] = tail + lines[0]
-        tail = lines.pop()
-        yield from lines
-    if tail:
-        yield tail
+    try:
+        for chunk in _chunks(path, transport_params):
+            block = tail + chunk if tail else chunk
+            cut = block.rfind(b"\n")
+            if cut < 0:
+                tail = block
+                continue
+            block, tail = block[:cut], block[cut + 1:]
+            yield first, block
+            first += block.count(b"\n") + 1
+        if tail:  # the last line, without a newline
+            yield first, tail
+    except _READ_ERRORS as exc:
+        raise _read_error(path, first, exc) from exc
 
 
 def iter_lines(path: str, transport_params: dict | None = None) -> Iterator[tuple[int, bytes]]:
     """Yield ``(line_number, raw_line)`` (no newline); a corrupt or truncated archive is an `InputError`."""
-    line_number = 0
-    try:
-        with open_read(path, transport_params) as stream:
-            for line_number, line in enumerate(_split_lines(stream), start=1):
-                if line_number == 1 and line.startswith(_BOM):
-                    line = line[len(_BOM):]
-                yield line_number, line
-    except FileNotFoundError as exc:
-        raise InputError(path, None, "not_found", str(exc)) from exc
-    except DECOMPRESSION_ERRORS as exc:
-        raise InputError(path, line_number + 1, "truncated_or_corrupt_archive", str(exc)) from exc
+    for first, block in _line_blocks(path, transport_params):
+        yield from enumerate(block.split(b"\n"), start=first)
+
+
+def _bad_line(path: str, line_number: int, line: bytes, exc: Exception) -> InputError:
+    if not line.strip():
+        return InputError(path, line_number, "blank_line", "empty line in a JSONL file")
+    return _line_error(path, line_number, exc)
 
 
 def _decode_lines(
@@ -84,9 +113,8 @@ def _decode_lines(
             try:
                 yield line_number, decode(line)
                 continue
-            except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
-                error = (_line_error(path, line_number, exc) if line.strip()
-                         else InputError(path, line_number, "blank_line", "empty line in a JSONL file"))
+            except _LINE_ERRORS as exc:
+                error = _bad_line(path, line_number, line, exc)
             if skips is None:
                 raise error
             skips.handle(error)
@@ -109,6 +137,97 @@ def iter_documents(
         yield from iter_parquet_documents(path, skips=skips, transport_params=transport_params)
         return
     yield from _decode_lines(path, _decode_document, skips, transport_params)
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentColumns:
+    """The ``id`` and ``text`` of a run of documents, packed (no Python object per document)."""
+
+    ids: StringColumn
+    texts: StringColumn
+
+
+def iter_document_columns(
+    path: str,
+    *,
+    skips: SkipCounter | None = None,
+    transport_params: dict | None = None,
+) -> Iterator[DocumentColumns]:
+    """The ``id`` and ``text`` of every document of a file, a block at a time, for stages that need
+    nothing else: the same documents, errors and skips as `iter_documents`, read several times faster.
+
+    JSONL blocks are scanned in Rust (``scan_documents``); a line the scanner refuses is decoded
+    here as `iter_documents` decodes it, so errors keep their file, line and reason, and a line
+    msgspec accepts after all (a repeated key, say) sends its block down the slow road.
+    """
+    if path.endswith(".parquet"):
+        yield from _columns_of_documents(iter_documents(path, skips=skips, transport_params=transport_params))
+        return
+    first = 1
+    tail = b""
+    try:
+        for data in itertools.chain(_chunks(path, transport_params), [b""]):  # b"": the end of the file
+            last = not data
+            if last and not tail:
+                break
+            ids, texts, rejected, lines, consumed = scan_documents(data, tail, last=last)
+            if rejected:
+                ids, texts = _arbitrate(path, first, tail + data[:consumed], last, ids, texts, rejected, skips)
+            if len(ids):
+                yield DocumentColumns(ids, texts)
+            first += lines
+            tail = data[consumed:] if lines else tail + data  # (a line longer than a block)
+    except (*_READ_ERRORS, InputError) as exc:
+        error = exc if isinstance(exc, InputError) else _read_error(path, first, exc)
+        if skips is None:
+            raise error from (None if error is exc else exc)
+        skips.handle(error)  # with skips, only a damaged archive gets here: the rest of the file is lost
+
+
+def _arbitrate(path: str, first: int, scanned: bytes, last: bool, ids: StringColumn, texts: StringColumn,
+               rejected: list[int], skips: SkipCounter | None) -> tuple[StringColumn, StringColumn]:
+    """Decide the lines the scanner refused, in line order: errors are raised or counted; if msgspec
+    accepts one, the block's columns are rebuilt with it in its place."""
+    lines = scanned.split(b"\n")
+    if not last:
+        lines.pop()  # the empty piece after the block's last newline
+    accepted: dict[int, Document] = {}
+    for index in rejected:
+        try:
+            accepted[index] = _decode_document(lines[index])
+        except _LINE_ERRORS as exc:
+            error = _bad_line(path, first + index, lines[index], exc)
+            if skips is None:
+                raise error from None
+            skips.handle(error)
+    if not accepted:
+        return ids, texts
+    refused = set(rejected)
+    fast = iter(range(len(ids)))
+    id_list: list[str] = []
+    text_list: list[str] = []
+    for index in range(len(lines)):
+        if index in accepted:
+            id_list.append(accepted[index].id)
+            text_list.append(accepted[index].text)
+        elif index not in refused:
+            position = next(fast)
+            id_list.append(ids[position])
+            text_list.append(texts[position])
+    return StringColumn.from_list(id_list), StringColumn.from_list(text_list)
+
+
+def _columns_of_documents(documents: Iterator[tuple[int, Document]], batch: int = 8192) -> Iterator[DocumentColumns]:
+    ids: list[str] = []
+    texts: list[str] = []
+    for _, doc in documents:
+        ids.append(doc.id)
+        texts.append(doc.text)
+        if len(ids) == batch:
+            yield DocumentColumns(StringColumn.from_list(ids), StringColumn.from_list(texts))
+            ids, texts = [], []
+    if ids:
+        yield DocumentColumns(StringColumn.from_list(ids), StringColumn.from_list(texts))
 
 
 class _AttributeLine(msgspec.Struct):

@@ -3,9 +3,8 @@
 Modules: `config` (typed config), `filters` (the expression language), `spans` (removal and
 replacement), `sampling` (weights and caps), `join` (documents + attributes), `prepare` (first
 pass), `chunks`, `documents` and `shards` (second pass), `tokenize`, and `stage` (orchestration).
+
+This package imports nothing on purpose (as `dolma_tools.dedupe`): the top-level package loads it
+before binding the ``dolma_tools.mix`` *function*, and workers that only need one module of it do
+not pay for the rest.
 """
-
-from dolma_tools.mix.config import MixConfig
-from dolma_tools.mix.stage import check, plan, run
-
-__all__ = ["MixConfig", "check", "plan", "run"]

@@ -4,6 +4,7 @@
 //! * [`bloom`]: a concurrent Bloom filter with test-and-set inserts and versioned files.
 //! * [`minhash`]: normalisation, shingling and MinHash signatures of documents.
 //! * [`lsh`]: banding of signatures and near-duplicate clusters.
+//! * [`jsonl`]: the `id` and `text` of JSONL documents into packed string columns (fast reads).
 //! * [`text`]: paragraphs, words and word n-gram hashes of texts (paragraph and n-gram modes).
 //! * [`bpe`]: a byte-level BPE encoder with exactly the ids of Hugging Face `tokenizers`.
 //! * [`parallel`]: the fork-safe thread pool behind every parallel call.
@@ -13,6 +14,7 @@ pub mod bloom;
 pub mod bpe;
 pub mod error;
 pub mod hash;
+pub mod jsonl;
 pub mod lsh;
 pub mod minhash;
 pub mod parallel;

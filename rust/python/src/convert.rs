@@ -5,6 +5,8 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
+use crate::jsonl::PyStringColumn;
+
 /// Borrow the UTF-8 bytes of a `str`, or the bytes of a `bytes` object.
 pub(crate) fn as_bytes<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
     if let Ok(s) = obj.cast::<PyString>() {
@@ -42,6 +44,29 @@ pub(crate) fn str_slices<'a>(items: &'a [Bound<'_, PyAny>]) -> PyResult<Vec<&'a 
             ))),
         })
         .collect()
+}
+
+/// Texts given to a text function: a `StringColumn`, or any sequence of str.
+pub(crate) enum Texts<'py> {
+    Column(Bound<'py, PyStringColumn>),
+    Items(Vec<Bound<'py, PyAny>>),
+}
+
+impl<'py> Texts<'py> {
+    pub(crate) fn of(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        match obj.cast::<PyStringColumn>() {
+            Ok(column) => Ok(Texts::Column(column.clone())),
+            Err(_) => Ok(Texts::Items(items(obj)?)),
+        }
+    }
+
+    /// Every text, borrowed (valid while `self` lives; both kinds are immutable).
+    pub(crate) fn strs(&self) -> PyResult<Vec<&str>> {
+        match self {
+            Texts::Column(column) => Ok(column.get().0.strs()),
+            Texts::Items(items) => str_slices(items),
+        }
+    }
 }
 
 /// A 1-D uint64 array as a slice, copying only when it is not contiguous.

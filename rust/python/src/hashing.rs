@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use rayon::prelude::*;
 
 use crate::arrow;
-use crate::convert::{as_bytes, byte_slices, items};
+use crate::convert::{as_bytes, byte_slices, Texts};
 use crate::error::IntoPy;
 
 /// XXH3-64 of a str (as UTF-8) or bytes, with an optional seed.
@@ -16,7 +16,7 @@ pub(crate) fn hash64(data: &Bound<'_, PyAny>, seed: u64) -> PyResult<u64> {
     Ok(hash::hash64(as_bytes(data)?, seed))
 }
 
-/// XXH3-64 of each item of a sequence of str or bytes, as a uint64 numpy array.
+/// XXH3-64 of each item of a sequence of str or bytes (or of a `StringColumn`), as a uint64 numpy array.
 #[pyfunction]
 #[pyo3(signature = (items, seed = 0))]
 pub(crate) fn hash64_batch<'py>(
@@ -24,8 +24,11 @@ pub(crate) fn hash64_batch<'py>(
     items: &Bound<'py, PyAny>,
     seed: u64,
 ) -> PyResult<Bound<'py, PyArray1<u64>>> {
-    let objs = self::items(items)?;
-    let keys = byte_slices(&objs)?;
+    let texts = Texts::of(items)?;
+    let keys: Vec<&[u8]> = match &texts {
+        Texts::Column(_) => texts.strs()?.into_iter().map(str::as_bytes).collect(),
+        Texts::Items(objs) => byte_slices(objs)?,
+    };
     let hashes: Vec<u64> = py.detach(|| {
         if keys.len() < 1 << 14 {
             keys.iter().map(|k| hash::hash64(k, seed)).collect()

@@ -7,6 +7,7 @@
 //! * `bloom`: `BloomFilter`, `BloomSizing`.
 //! * `minhash`: `MinHasher`, `jaccard`.
 //! * `lsh`: `LshIndex`, `lsh_clusters`, `optimal_bands`.
+//! * `jsonl`: `StringColumn`, `scan_documents`, `encode_attribute_lines`.
 //! * `text`: `paragraph_keys`, `paragraph_ngrams`, `document_ngrams`, `NGRAM_HASH_VERSION`.
 //! * `bpe`: `ByteLevelBpe`.
 
@@ -16,6 +17,7 @@ mod bpe;
 mod convert;
 mod error;
 mod hashing;
+mod jsonl;
 mod lsh;
 mod minhash;
 mod text;
@@ -40,6 +42,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(text::paragraph_keys, m)?)?;
     m.add_function(wrap_pyfunction!(text::paragraph_ngrams, m)?)?;
     m.add_function(wrap_pyfunction!(text::document_ngrams, m)?)?;
+    m.add_class::<jsonl::PyStringColumn>()?;
+    m.add_function(wrap_pyfunction!(jsonl::scan_documents, m)?)?;
+    m.add_function(wrap_pyfunction!(jsonl::encode_attribute_lines, m)?)?;
     m.add("NGRAM_HASH_VERSION", dolma_tools_core::text::NGRAM_HASH_VERSION)?;
     m.add_class::<bpe::PyByteLevelBpe>()?;
     Ok(())

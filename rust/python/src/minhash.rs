@@ -6,7 +6,7 @@ use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::convert::{items, str_slices, u64_slice};
+use crate::convert::{Texts, u64_slice};
 use crate::error::IntoPy;
 
 /// Computes MinHash signatures of texts, entirely in Rust.
@@ -67,11 +67,11 @@ impl PyMinHasher {
         }
     }
 
-    /// Signatures of a sequence of str, as a (len(docs), num_perm) uint32 array. Releases the GIL
+    /// Signatures of a sequence of str (or a `StringColumn`), as a (len(docs), num_perm) uint32 array. Releases the GIL
     /// and runs in parallel.
     fn signatures<'py>(&self, py: Python<'py>, docs: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray2<u32>>> {
-        let objs = items(docs)?;
-        let texts = str_slices(&objs)?;
+        let texts = Texts::of(docs)?;
+        let texts = texts.strs()?;
         let sigs = py.detach(|| self.0.signatures(&texts));
         let arr = Array2::from_shape_vec((texts.len(), self.0.num_perm()), sigs)
             .map_err(|e| PyValueError::new_err(e.to_string()))?;

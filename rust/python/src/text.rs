@@ -1,12 +1,12 @@
 //! `paragraph_keys`, `paragraph_ngrams`, `document_ngrams`: thin wrappers of
-//! `dolma_tools_core::text`. Each takes a sequence of str, releases the GIL and returns numpy
+//! `dolma_tools_core::text`. Each takes a sequence of str (or a `StringColumn`), releases the GIL and returns numpy
 //! arrays (uint64 hashes, int64 indices and code-point offsets).
 
 use dolma_tools_core::text::{self, DocumentNgramConfig, ParagraphKeyConfig, ParagraphNgramConfig, Spans};
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 
-use crate::convert::{items, str_slices};
+use crate::convert::Texts;
 use crate::error::IntoPy;
 
 type U64s<'py> = Bound<'py, PyArray1<u64>>;
@@ -34,8 +34,8 @@ pub(crate) fn paragraph_keys<'py>(
     min_words: usize,
     seed: u64,
 ) -> PyResult<(U64s<'py>, I64s<'py>, I64s<'py>, I64s<'py>)> {
-    let objs = items(texts)?;
-    let texts = str_slices(&objs)?;
+    let texts = Texts::of(texts)?;
+    let texts = texts.strs()?;
     let cfg = ParagraphKeyConfig { separator: separator.to_owned(), normalize, min_length, min_words, seed };
     let out = py.detach(|| text::paragraph_keys(&texts, &cfg)).py()?;
     let (doc, start, end) = spans(py, out.spans);
@@ -63,8 +63,8 @@ pub(crate) fn paragraph_ngrams<'py>(
     normalize: bool,
     seed: u64,
 ) -> PyResult<(U64s<'py>, I64s<'py>, I64s<'py>, I64s<'py>, I64s<'py>)> {
-    let objs = items(texts)?;
-    let texts = str_slices(&objs)?;
+    let texts = Texts::of(texts)?;
+    let texts = texts.strs()?;
     let cfg = ParagraphNgramConfig { separator: separator.to_owned(), normalize, ngram_size, stride, min_words, seed };
     let out = py.detach(|| text::paragraph_ngrams(&texts, &cfg)).py()?;
     let (doc, start, end) = spans(py, out.paragraphs);
@@ -83,8 +83,8 @@ pub(crate) fn document_ngrams<'py>(
     normalize: bool,
     seed: u64,
 ) -> PyResult<(U64s<'py>, I64s<'py>, I64s<'py>, I64s<'py>)> {
-    let objs = items(texts)?;
-    let texts = str_slices(&objs)?;
+    let texts = Texts::of(texts)?;
+    let texts = texts.strs()?;
     let cfg = DocumentNgramConfig { normalize, ngram_size, seed };
     let out = py.detach(|| text::document_ngrams(&texts, &cfg)).py()?;
     let (doc, start, end) = spans(py, out.spans);
