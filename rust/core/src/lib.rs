@@ -1,4 +1,5 @@
-//! The core of dolma-tools (deduplication, text hot loops, BPE encoding), free of Python so that `cargo test` runs on its own.
+//! The core of dolma-tools (deduplication, text hot loops, BPE encoding), free of Python so that
+//! `cargo test` runs on its own.
 //!
 //! * [`hash`]: the one 64-bit hash (XXH3-64, seeded) every other part uses.
 //! * [`bloom`]: a concurrent Bloom filter with test-and-set inserts and versioned files.
