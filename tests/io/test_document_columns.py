@@ -29,6 +29,10 @@ TRICKY_LINES = [
     b'{"id":"a","text":"\\ud83d\\ude00 ok"}',
     b'{"id":"a","text":"b","zz":"\xff"}',  # invalid UTF-8 where msgspec does not look
     b'{"id":"a","text":"\xed\xa0\x80"}',
+    b'{"id":"a","text":"b","metadata":{"\xff":1}}',
+    b'{"id":"a","text":"b","metadata":{"k\\ud800":1}}',
+    b'{"id":"a","text":"b","zz":{"\xff":1}}',
+    b'{"id":"a","text":"b"}\xff',
     b'{"id":"a","text":"a\tb"}',
     b'{"id":"a","text":"b","zz":01}',
     b'{"id":"a","text":"b","source":null}',

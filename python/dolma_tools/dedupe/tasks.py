@@ -155,6 +155,10 @@ class HashTask:
         return counters
 
 
+DECIDE_ONLY = ("/hash", "/para", "/signatures")
+"""Suffixes of the arrays only phase 2 reads (phase 3 leaves them on disk)."""
+
+
 def mode_arrays(arrays: dict[str, np.ndarray], mode: str) -> dict[str, np.ndarray]:
     """The arrays of one mode, without their ``<mode>/`` prefix."""
     prefix = mode + "/"
@@ -183,7 +187,7 @@ class WriteTask:
         return (self.output, self.counts)
 
     def run(self, report: Report) -> collections.Counter:
-        arrays = load_arrays(self.hashes)
+        arrays = load_arrays(self.hashes, skip=DECIDE_ONLY)
         decided = load_arrays(self.decisions)
         ids = StringColumn.from_arrays(arrays["id_data"], arrays["id_offsets"])
         lengths = arrays["lengths"]

@@ -66,10 +66,12 @@ def save_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
         np.savez(stream, **arrays)
 
 
-def load_arrays(path: str, keys: Iterable[str] | None = None) -> dict[str, np.ndarray]:
-    """The arrays of a work file (only ``keys`` when given: each array is read when asked for)."""
+def load_arrays(path: str, keys: Iterable[str] | None = None, *, skip: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """The arrays of a work file: ``keys`` when given, else all but those ending in one of ``skip``
+    (an array is read only when asked for)."""
     with np.load(path) as npz:  # work folders are always local
-        return {key: npz[key] for key in (npz.files if keys is None else keys)}
+        wanted = [key for key in npz.files if not key.endswith(skip)] if keys is None else keys
+        return {key: npz[key] for key in wanted}
 
 
 def array_length(path: str, key: str) -> int:

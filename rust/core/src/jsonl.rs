@@ -17,7 +17,7 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// Strings packed in one UTF-8 buffer: string `i` is `data[offsets[i]..offsets[i + 1]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -299,10 +299,10 @@ impl ScannedDocuments {
 
 /// Append the line's id and text and return true, or leave both columns as they were.
 fn scan_line(line: &[u8], ids: &mut StringColumn, texts: &mut StringColumn) -> bool {
-    // msgspec checks UTF-8 only where it decodes; checking the whole line refuses more, never less.
-    let Ok(line) = std::str::from_utf8(line) else { return false };
+    // Every string (keys included) is parsed as `str`, which checks its UTF-8; any other non-ASCII
+    // byte is a syntax error. (msgspec skips unknown values unchecked: refusing more is safe.)
     let (id_count, text_count) = (ids.len(), texts.len());
-    let mut de = serde_json::Deserializer::from_str(line);
+    let mut de = serde_json::Deserializer::from_slice(line);
     let ok = de.deserialize_map(DocumentVisitor { ids, texts }).is_ok() && de.end().is_ok();
     if !ok {
         ids.truncate_to(id_count);
@@ -454,7 +454,7 @@ impl<'de> Visitor<'de> for Typed {
         if !matches!(self, Typed::ObjectOrNull | Typed::Any) {
             return Err(de::Error::custom("unexpected object"));
         }
-        while map.next_key::<IgnoredAny>()?.is_some() {
+        while map.next_key_seed(Typed::Str)?.is_some() {
             map.next_value_seed(Typed::Any)?;
         }
         Ok(())
@@ -567,8 +567,10 @@ mod tests {
             assert_eq!(out.rejected, [0], "accepted {line:?}");
             assert!(out.ids.is_empty() && out.texts.is_empty(), "left data behind for {line:?}");
         }
-        let out = scan_documents(b"", b"{\"id\":\"a\",\"text\":\"b\",\"zz\":\"\xff\"}", true);
-        assert_eq!(out.rejected, [0]);
+        for line in [&b"{\"id\":\"a\",\"text\":\"b\",\"zz\":\"\xff\"}"[..], b"{\"id\":\"a\",\"text\":\"b\",\"metadata\":{\"\xff\":1}}",
+                     b"{\"id\":\"a\",\"text\":\"\xff\"}", b"{\"id\":\"a\",\"text\":\"b\"}\xff"] {
+            assert_eq!(scan_documents(b"", line, true).rejected, [0], "accepted {line:?}");
+        }
     }
 
     #[test]
