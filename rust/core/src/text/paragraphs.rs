@@ -22,9 +22,35 @@ pub fn for_each_paragraph(text: &str, separator: &str, f: impl FnMut(&str, usize
     let step = separator.chars().count();
     let mut chars = separator.chars();
     match (chars.next(), chars.next()) {
-        // One character: a byte search (memchr) instead of the general substring search.
+        // One ASCII character (a newline, typically): cut at each byte found by memchr.
+        (Some(c), None) if c.is_ascii() => walk(ByteSplit { text, byte: c as u8, start: Some(0) }, ascii, step, f),
         (Some(c), None) => walk(text.split(c), ascii, step, f),
         _ => walk(text.split(separator), ascii, step, f),
+    }
+}
+
+/// `text.split(byte as char)` for an ASCII byte, found with memchr.
+struct ByteSplit<'a> {
+    text: &'a str,
+    byte: u8,
+    start: Option<usize>,
+}
+
+impl<'a> Iterator for ByteSplit<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let start = self.start?;
+        match memchr::memchr(self.byte, &self.text.as_bytes()[start..]) {
+            Some(at) => {
+                self.start = Some(start + at + 1);
+                Some(&self.text[start..start + at])
+            }
+            None => {
+                self.start = None;
+                Some(&self.text[start..])
+            }
+        }
     }
 }
 
