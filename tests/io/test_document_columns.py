@@ -173,3 +173,16 @@ def test_scan_reports_lines_as_split_does_and_carries_the_unfinished_line() -> N
     assert (ids.tolist(), texts.tolist(), rejected, lines, consumed) == (["a", "c"], ["b", "d"], [1], 3, 45)
     ids, texts, rejected, lines, consumed = scan_documents(b':"e","text":"f"}', b'{"id"', last=True)
     assert (ids.tolist(), texts.tolist(), rejected, lines, consumed) == (["e"], ["f"], [], 1, 16)
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.7])
+def test_a_truncated_archive_reads_as_msgspec_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        cut: float) -> None:
+    monkeypatch.setattr(jsonl, "READ_BLOCK", 4096)
+    body = b"".join(b'{"id": "%d", "text": "%s"}\n' % (i, b"w%d " % i * 20) for i in range(3000))
+    data = gzip.compress(body, mtime=0)
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: int(len(data) * cut)])
+    same_reading(str(path))
+    assert read_fast(str(path), True)[1] == {"truncated_or_corrupt_archive": 1}
+    assert read_fast(str(path), False)[1][1] == "truncated_or_corrupt_archive"
