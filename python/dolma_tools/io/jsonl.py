@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 
 from dolma_tools._core import StringColumn, scan_documents
-from dolma_tools.documents import Document, Span
+from dolma_tools.documents import Document, Span, document_problem
 from dolma_tools.errors import InputError
 from dolma_tools.io.compression import DECOMPRESSION_ERRORS, atomic_writer, open_read
 
@@ -36,14 +36,22 @@ class SkipCounter(collections.Counter):
         self[error.reason] += 1
 
 
-def _line_error(path: str, line_number: int, exc: Exception) -> InputError:
-    if isinstance(exc, UnicodeDecodeError):
-        return InputError(path, line_number, "invalid_utf8", str(exc))
-    if isinstance(exc, msgspec.ValidationError):
-        message = str(exc)
-        reason = "missing_field" if "missing required field" in message else "wrong_type"
-        return InputError(path, line_number, reason, message)
-    return InputError(path, line_number, "malformed_json", str(exc))
+def _line_problem(line: bytes) -> str:
+    """Why a line the typed decoder refused is bad, judged from its bytes: not UTF-8, not JSON,
+    or JSON of the wrong shape."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "invalid_utf8"
+    try:
+        value = _decode_any(line)
+    except msgspec.DecodeError:
+        return "malformed_json"
+    return document_problem(value)
+
+
+def _line_error(path: str, line_number: int, line: bytes, exc: Exception) -> InputError:
+    return InputError(path, line_number, _line_problem(line), str(exc))
 
 
 READ_BLOCK = 4 << 20
@@ -99,7 +107,7 @@ def iter_lines(path: str, transport_params: dict | None = None) -> Iterator[tupl
 def _bad_line(path: str, line_number: int, line: bytes, exc: Exception) -> InputError:
     if not line.strip():
         return InputError(path, line_number, "blank_line", "empty line in a JSONL file")
-    return _line_error(path, line_number, exc)
+    return _line_error(path, line_number, line, exc)
 
 
 def _decode_lines(

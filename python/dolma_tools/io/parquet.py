@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from dolma_tools.documents import Document
+from dolma_tools.documents import Document, document_problem
 from dolma_tools.errors import InputError
 from dolma_tools.io.compression import atomic_writer, is_remote
 
@@ -47,8 +47,7 @@ def iter_parquet_documents(
             try:
                 yield row_number, msgspec.convert(row, Document)
             except msgspec.ValidationError as exc:
-                reason = "missing_field" if "missing required field" in str(exc) or "got `null`" in str(exc) else "wrong_type"
-                error = InputError(path, row_number, reason, str(exc))
+                error = InputError(path, row_number, document_problem({key: value for key, value in row.items() if value is not None}), str(exc))
                 if skips is None:
                     raise error from exc
                 skips.handle(error)
