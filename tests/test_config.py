@@ -9,7 +9,7 @@ import pytest
 from dolma_tools.config import load_config, parse_overrides
 from dolma_tools.errors import ConfigError
 from dolma_tools.pipeline import load_pipeline, pipeline_json_schema
-from dolma_tools.stages.tag import TagConfig
+from dolma_tools.stages.tag.config import TagConfig
 
 
 def test_overrides_parse_like_dolma_flags() -> None:

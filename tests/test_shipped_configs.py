@@ -15,7 +15,7 @@ import pytest
 
 from dolma_tools.config.loading import load_config, read_yaml
 from dolma_tools.pipeline import load_pipeline
-from dolma_tools.stages import STAGES, stage_config_class, stage_module
+from dolma_tools.stages.registry import get_stage, stage_names
 
 CONFIGS = sorted((Path(__file__).parent.parent / "configs").glob("*.yaml"))
 
@@ -58,8 +58,6 @@ def test_config_validates(path: Path, tmp_path: Path, monkeypatch: pytest.Monkey
         assert load_pipeline(path)
         return
     stage = path.name.split("-")[0]  # a single-stage example is named <stage>-<what>.yaml
-    assert stage in STAGES, f"{path.name}: name single-stage examples <stage>-<what>.yaml"
-    config = load_config(stage_config_class(stage), path)
-    check = getattr(stage_module(stage), "check", None)
-    if check is not None:
-        check(config)
+    assert stage in stage_names(), f"{path.name}: name single-stage examples <stage>-<what>.yaml"
+    stage_class = get_stage(stage)
+    stage_class(load_config(stage_class.config_class, path)).check()

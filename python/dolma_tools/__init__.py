@@ -11,17 +11,15 @@ df = dt.read_documents("sample/documents").to_pandas()
 from typing import TYPE_CHECKING, Any
 
 from dolma_tools._core import __version__
-import dolma_tools.dedupe  # noqa: F401  (loaded first, so the dedupe() function below is not shadowed by it)
-import dolma_tools.mix  # noqa: F401  (same reason: the mix() function below wins over the subpackage)
 from dolma_tools.api import DocumentStream, dedupe, mix, read_documents, run, tag
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import ConfigError, DolmaToolsError, InputError, StageError
 
 if TYPE_CHECKING:
-    from dolma_tools.executor import RunSummary
+    from dolma_tools.stages.runner import RunSummary
     from dolma_tools.taggers import Tagger, document_span
 
-_LAZY = {"RunSummary": "dolma_tools.executor", "Tagger": "dolma_tools.taggers", "document_span": "dolma_tools.taggers"}
+_LAZY = {"RunSummary": "dolma_tools.stages.runner", "Tagger": "dolma_tools.taggers", "document_span": "dolma_tools.taggers"}
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import pandas
     import pyarrow
 
-    from dolma_tools.executor import RunSummary
+    from dolma_tools.stages.runner import RunSummary
 
 # Each function imports the stage it runs when called, so that ``import dolma_tools`` (and every
 # worker process, which imports the package first) stays cheap.
@@ -50,10 +50,12 @@ def read_documents(paths: str | Sequence[str], *, on_error: str = "fail") -> Doc
 
 def _run_stage(stage: str, options: dict[str, Any], quiet: bool) -> RunSummary:
     from dolma_tools.config.loading import validate
-    from dolma_tools.stages import stage_config_class, stage_module
+    from dolma_tools.stages.registry import get_stage
+    from dolma_tools.stages.runner import run_stage
 
-    config = validate(stage_config_class(stage), {k: v for k, v in options.items() if v is not None})
-    return stage_module(stage).run(config, quiet=quiet)
+    stage_class = get_stage(stage)
+    config = validate(stage_class.config_class, {k: v for k, v in options.items() if v is not None})
+    return run_stage(stage_class(config), quiet=quiet)
 
 
 def tag(

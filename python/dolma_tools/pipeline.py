@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, create_model
 
 from dolma_tools.config.loading import set_dotted, read_yaml, validate
 from dolma_tools.errors import ConfigError
-from dolma_tools.executor import RunSummary
-from dolma_tools.stages import STAGES, stage_config_class, stage_module
+from dolma_tools.stages.registry import get_stage, stage_names
+from dolma_tools.stages.runner import RunSummary, run_stage
 
 
 def parse_pipeline(data: Mapping[str, Any]) -> list[tuple[str, BaseModel]]:
@@ -32,13 +32,11 @@ def parse_pipeline(data: Mapping[str, Any]) -> list[tuple[str, BaseModel]]:
     parsed = []
     for index, item in enumerate(stages):
         if not isinstance(item, dict) or len(item) != 1:
-            raise ConfigError(f"stages.{index}: each stage is a mapping with one key, the stage name ({', '.join(STAGES)})")
+            raise ConfigError(f"stages.{index}: each stage is a mapping with one key, the stage name ({', '.join(stage_names())})")
         (name, body), = item.items()
-        config_class = stage_config_class(name)
-        config = validate(config_class, body or {}, prefix=f"stages.{index}.{name}")
-        check = getattr(stage_module(name), "check", None)
-        if check is not None:
-            check(config)
+        stage_class = get_stage(name)
+        config = validate(stage_class.config_class, body or {}, prefix=f"stages.{index}.{name}")
+        stage_class(config).check()
         parsed.append((name, config))
     return parsed
 
@@ -53,14 +51,14 @@ def load_pipeline(path: str | Path, overrides: Mapping[str, Any] | None = None) 
 
 def run_pipeline(path: str | Path, overrides: Mapping[str, Any] | None = None, *, quiet: bool = False) -> list[RunSummary]:
     """Run every stage in order; the first failure stops the pipeline."""
-    return [stage_module(name).run(config, quiet=quiet) for name, config in load_pipeline(path, overrides)]
+    return [run_stage(get_stage(name)(config), quiet=quiet) for name, config in load_pipeline(path, overrides)]
 
 
 def pipeline_json_schema() -> dict[str, Any]:
     """A JSON Schema of pipeline files, for editors."""
     stage_models = [
-        create_model(f"{name.title()}Stage", __config__=ConfigDict(extra="forbid"), **{name: (stage_config_class(name), ...)})
-        for name in STAGES
+        create_model(f"{name.title()}Stage", __config__=ConfigDict(extra="forbid"), **{name: (get_stage(name).config_class, ...)})
+        for name in stage_names()
     ]
     any_stage = Union[tuple(stage_models)]  # noqa: UP007 - the members are only known at run time
     pipeline = create_model("Pipeline", __config__=ConfigDict(extra="forbid"), stages=(list[any_stage], ...))

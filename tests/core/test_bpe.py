@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.mix.test_olmo_tokenizer import olmo_tokenizer
+from tests.stages.mix.test_olmo_tokenizer import olmo_tokenizer
 
 from dolma_tools._core import ByteLevelBpe, get_num_threads, set_num_threads
 from dolma_tools.io import expand, iter_documents

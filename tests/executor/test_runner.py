@@ -6,9 +6,10 @@ import collections
 import dataclasses
 import os
 
-from dolma_tools.config.models import ExecutionConfig
-from dolma_tools.executor import make_executor, run_tasks
+from dolma_tools.executor import make_executor
 from dolma_tools.executor.base import Report
+from dolma_tools.stages.base import Phase
+from dolma_tools.stages.runner import PhaseRunner
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,11 +28,10 @@ class PidTask:
 
 
 def test_one_executor_keeps_its_workers_across_phases() -> None:
-    config = ExecutionConfig(workers=2)
     with make_executor("local", 2) as executor:
-        phases = [run_tasks(f"phase{n}", [PidTask(f"t{n}.{i}") for i in range(6)], config, quiet=True, executor=executor)
-                  for n in range(3)]
-    pids = {key for phase in phases for key in phase.counts if key.startswith("pid.")}
-    assert all(phase.documents == 6 for phase in phases)
+        runner = PhaseRunner("test", executor, overwrite=False, quiet=True)
+        phases = [runner.run(Phase(f"phase{n}", [PidTask(f"t{n}.{i}") for i in range(6)])) for n in range(3)]
+    pids = {key for phase in phases for key in phase.counters if key.startswith("pid.")}
+    assert all(phase.counters["documents"] == 6 for phase in phases)
     assert 1 <= len(pids) <= 2  # a pool per phase would have started at least three processes
     assert f"pid.{os.getpid()}" not in pids  # ran in the pool, not in this process

@@ -12,7 +12,6 @@ import click
 
 from dolma_tools.config.loading import load_config, parse_overrides
 from dolma_tools.errors import ConfigError, DolmaToolsError
-from dolma_tools.stages import stage_config_class, stage_module
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -57,6 +56,9 @@ def run_stage(stage: str, ctx: click.Context, config_path: str | None, quiet: bo
     overrides.update(parse_overrides(ctx.args))
     if config_path is None and not overrides:
         raise click.UsageError(f"give a config with -c FILE.yaml, or the options (see dolma-tools {stage} --help)")
-    config = load_config(stage_config_class(stage), config_path, overrides)
-    summary = stage_module(stage).run(config, quiet=quiet)
+    from dolma_tools.stages.registry import get_stage
+    from dolma_tools.stages.runner import run_stage
+
+    stage_class = get_stage(stage)
+    summary = run_stage(stage_class(load_config(stage_class.config_class, config_path, overrides)), quiet=quiet)
     click.echo(json.dumps(summary.to_dict(), indent=2, sort_keys=True))

@@ -9,7 +9,7 @@ import click
 from dolma_tools.cli.common import reports_errors
 from dolma_tools.config.loading import load_config, read_yaml
 from dolma_tools.pipeline import load_pipeline, pipeline_json_schema
-from dolma_tools.stages import STAGES, stage_config_class, stage_module
+from dolma_tools.stages.registry import get_stage, stage_names
 
 
 @click.group()
@@ -18,7 +18,7 @@ def config() -> None:
 
 
 @config.command()
-@click.option("--stage", type=click.Choice(sorted(STAGES)), help="Schema of one stage's config instead of a pipeline.")
+@click.option("--stage", type=click.Choice(stage_names()), help="Schema of one stage's config instead of a pipeline.")
 def schema(stage: str | None) -> None:
     """Print the JSON Schema of pipeline files (or of one stage), for editors.
 
@@ -27,13 +27,13 @@ def schema(stage: str | None) -> None:
       dolma-tools config schema > dolma-tools.schema.json
       dolma-tools config schema --stage tag
     """
-    document = stage_config_class(stage).model_json_schema() if stage else pipeline_json_schema()
+    document = get_stage(stage).config_class.model_json_schema() if stage else pipeline_json_schema()
     click.echo(json.dumps(document, indent=2))
 
 
 @config.command()
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--stage", type=click.Choice(sorted(STAGES)), help="PATH is one stage's config, not a pipeline.")
+@click.option("--stage", type=click.Choice(stage_names()), help="PATH is one stage's config, not a pipeline.")
 @reports_errors
 def validate(path: str, stage: str | None) -> None:
     """Check a config without running it; exit 2 with every problem listed.
@@ -49,8 +49,6 @@ def validate(path: str, stage: str | None) -> None:
         stages = [name for name, _ in load_pipeline(path)]
         click.echo(f"{path}: valid pipeline ({' -> '.join(stages)})")
         return
-    loaded = load_config(stage_config_class(stage), path)
-    check = getattr(stage_module(stage), "check", None)
-    if check is not None:
-        check(loaded)
+    stage_class = get_stage(stage)
+    stage_class(load_config(stage_class.config_class, path)).check()
     click.echo(f"{path}: valid {stage} config")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 
 class StrictModel(BaseModel):
@@ -18,12 +18,21 @@ class ExecutionConfig(StrictModel):
 
     workers: int | None = Field(default=None, ge=1)
     """Worker processes; default: the number of CPUs."""
-    executor: Literal["local"] = "local"
-    """Where tasks run. ``local``: processes on this machine."""
+    executor: str = "local"
+    """Where tasks run. ``local``: processes on this machine (others come from plugins)."""
     on_error: Literal["fail", "skip"] = "fail"
     """``fail``: stop at the first bad line with file:line: reason. ``skip``: count it and go on."""
     overwrite: bool = False
     """Redo files whose output already exists (by default they are skipped, so reruns resume)."""
+
+    @field_validator("executor")
+    @classmethod
+    def _known_executor(cls, value: str) -> str:
+        from dolma_tools.executor import executor_names
+
+        if value not in executor_names():
+            raise ValueError(f"unknown executor {value!r}; executors: {', '.join(executor_names())}")
+        return value
 
 
 def _as_list(value: object) -> object:

@@ -1,6 +1,37 @@
-"""Running a stage's per-file tasks: locally on worker processes (Ray can be added beside it)."""
+"""Where a stage's tasks run: executors by name (``local`` built in; other packages add theirs
+through the ``dolma_tools.executors`` entry-point group), each a subclass of `Executor`."""
 
-from dolma_tools.executor.base import Executor, Task, make_executor
-from dolma_tools.executor.runner import RunSummary, run_tasks
+from __future__ import annotations
 
-__all__ = ["Executor", "RunSummary", "Task", "make_executor", "run_tasks"]
+import functools
+
+from dolma_tools import plugins
+from dolma_tools.errors import ConfigError
+from dolma_tools.executor.base import Executor, Report, Task
+
+ENTRY_POINT_GROUP = "dolma_tools.executors"
+
+BUILT_IN: dict[str, str] = {
+    "local": "dolma_tools.executor.local:LocalExecutor",
+}
+
+
+@functools.cache
+def _targets() -> dict[str, str]:
+    return plugins.registry(ENTRY_POINT_GROUP, BUILT_IN, "executor")
+
+
+def executor_names() -> list[str]:
+    """Every executor name, without importing any."""
+    return list(_targets())
+
+
+def make_executor(name: str, workers: int | None) -> Executor:
+    """A new executor of the kind a stage config names (``executor``)."""
+    cls = plugins.load(_targets(), name, "executor")
+    if not (isinstance(cls, type) and issubclass(cls, Executor)):
+        raise ConfigError(f"executor {name!r} ({_targets()[name]}) is not an Executor subclass")
+    return cls(workers)
+
+
+__all__ = ["Executor", "Report", "Task", "executor_names", "make_executor"]

@@ -55,12 +55,3 @@ class Executor(abc.ABC):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def make_executor(kind: str, workers: int | None) -> Executor:
-    """The executor named in a stage config."""
-    if kind == "local":
-        from dolma_tools.executor.local import LocalExecutor
-
-        return LocalExecutor(workers)
-    raise ValueError(f"unknown executor {kind!r}")

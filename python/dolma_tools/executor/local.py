@@ -13,71 +13,13 @@ import multiprocessing
 import os
 import queue
 import threading
-import time
-import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from dolma_tools.errors import DolmaToolsError, StageError
+from dolma_tools.errors import StageError
 from dolma_tools.executor.base import Executor, Report, Task
-
-_REPORT_EVERY_SECONDS = 0.2
-_progress_queue: multiprocessing.Queue | None = None
-
-
-def run_task(task: Task, report: Report) -> collections.Counter:
-    """Run ``task``, turning an unexpected exception into a `StageError` naming its input."""
-    try:
-        return task.run(report)
-    except DolmaToolsError:
-        raise
-    except Exception:
-        raise StageError(task.name, traceback.format_exc().rstrip()) from None
-
-
-class _BatchedReport:
-    """Sends document counts to the parent at most a few times a second."""
-
-    def __init__(self, sink: multiprocessing.Queue) -> None:
-        self.sink = sink
-        self.pending = 0
-        self.last = time.monotonic()
-
-    def __call__(self, documents: int) -> None:
-        self.pending += documents
-        now = time.monotonic()
-        if now - self.last >= _REPORT_EVERY_SECONDS:
-            self.flush()
-            self.last = now
-
-    def flush(self) -> None:
-        if self.pending:
-            self.sink.put(self.pending)
-            self.pending = 0
-
-
-def _init_worker(progress: multiprocessing.Queue, threads: int) -> None:
-    """Set up a worker: where to send progress, and thread pools sized to its share of the cores.
-
-    The processes are the parallelism: a Rust or tokenizers thread pool per worker as wide as the
-    machine would oversubscribe the cores (measured: 6 % fewer tokens/s with 2 workers on 2 cores).
-    """
-    global _progress_queue
-    _progress_queue = progress
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "true" if threads > 1 else "false")
-    from dolma_tools._core import set_num_threads
-
-    set_num_threads(threads)
-
-
-def _run_in_worker(task: Task) -> collections.Counter:
-    assert _progress_queue is not None
-    report = _BatchedReport(_progress_queue)
-    try:
-        return run_task(task, report)
-    finally:
-        report.flush()
+from dolma_tools.executor.worker import init_worker, run_in_worker, run_task
 
 
 class LocalExecutor(Executor):
@@ -101,7 +43,7 @@ class LocalExecutor(Executor):
             self._progress = context.Queue()
             # Processes start on demand, so a phase with fewer tasks than workers starts fewer.
             self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=context, initializer=_init_worker,
+                max_workers=self.workers, mp_context=context, initializer=init_worker,
                 initargs=(self._progress, max(1, (os.cpu_count() or 1) // self.workers)),
             )
         return self._pool, self._progress
@@ -120,7 +62,7 @@ class LocalExecutor(Executor):
         forwarder = threading.Thread(target=forward_progress, daemon=True)
         forwarder.start()
         try:
-            pending = {pool.submit(_run_in_worker, task): task for task in tasks}
+            pending = {pool.submit(run_in_worker, task): task for task in tasks}
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:

@@ -1,28 +1,6 @@
-"""The stages a pipeline is made of, by the name used in YAML and on the command line.
+"""The stages a pipeline is made of (`base` for their shape, `runner` to run one, `registry` to
+find one by name), one subpackage each: ``tag``, ``dedupe``, ``mix``.
 
-Each stage module has a pydantic config class and ``run(config, quiet=...) -> RunSummary``
-(``plan(config)`` too where it has per-file tasks).
+This package imports nothing on purpose: every worker process imports the package of its task,
+and should not pay for the stages it does not run.
 """
-
-from __future__ import annotations
-
-import importlib
-from types import ModuleType
-
-from dolma_tools.errors import ConfigError
-
-STAGES: dict[str, tuple[str, str]] = {
-    "tag": ("dolma_tools.stages.tag", "TagConfig"),
-    "dedupe": ("dolma_tools.dedupe.stage", "DedupeConfig"),
-    "mix": ("dolma_tools.mix.stage", "MixConfig"),
-}
-
-
-def stage_module(name: str) -> ModuleType:
-    if name not in STAGES:
-        raise ConfigError(f"unknown stage {name!r}; stages: {', '.join(STAGES)}")
-    return importlib.import_module(STAGES[name][0])
-
-
-def stage_config_class(name: str) -> type:
-    return getattr(stage_module(name), STAGES[name][1])

@@ -1,0 +1,154 @@
+"""Bloom filters for the exact modes: sizing printed up front, a memory check, persistent files.
+
+A persistent filter file carries the Rust core's header (size, hash count, seed; checked on
+load) and, beside it in ``<path>.json``, the fingerprint of the mode settings that produced its
+keys (key field, normalisation, n-gram size ...): keys hashed another way would never match, so
+a mismatch is an error rather than a silently useless filter.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import uuid
+
+import numpy as np
+
+from dolma_tools._core import BloomFilter, BloomSizing
+from dolma_tools.stages.dedupe.config import BloomConfig
+from dolma_tools.stages.dedupe.work import load_json, save_json
+from dolma_tools.errors import ConfigError
+
+
+def available_memory() -> int | None:
+    """``MemAvailable`` from /proc/meminfo in bytes (None where there is no such file)."""
+    try:
+        with open("/proc/meminfo") as stream:
+            for line in stream:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+MIN_BYTES = 1 << 20
+"""Smallest filter built from ``fp_rate``. Probes come from two 64-bit values (double hashing), so
+two keys share all probes with chance about 1/m² whatever k is: a filter of m bits holding n keys
+cannot go below roughly n/m² false positives per query. A 30 kbit filter for a small eval set sat
+near 1e-6 instead of the 1e-9 its sizing promised; 8 Mbit makes that floor negligible. (That floor is
+the standard layout's; the blocked layout draws each bit independently, and 1 MiB costs nothing.)"""
+
+
+def sizing(config: BloomConfig, items: int, where: str) -> BloomSizing:
+    """The filter's shape for ``items`` keys (or the configured count), as a `ConfigError` if impossible."""
+    expected = config.expected_items or max(items, 1)
+    try:
+        if config.size_bytes is not None:
+            return BloomFilter.sizing(expected, size_bytes=config.size_bytes, layout=config.layout)
+        shape = BloomFilter.sizing(expected, config.fp_rate, layout=config.layout)
+        if shape.num_bytes >= MIN_BYTES:
+            return shape
+        return BloomFilter.sizing(expected, size_bytes=MIN_BYTES, layout=config.layout)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def check_memory(shape: BloomSizing, config: BloomConfig, where: str) -> None:
+    """Refuse a filter larger than the memory available now, unless ``force``."""
+    available = available_memory()
+    if available is None or config.force or shape.num_bytes <= available:
+        return
+    raise ConfigError(
+        f"{where}: the Bloom filter needs {shape.num_bytes:,} bytes but only {available:,} are available "
+        f"(MemAvailable); raise {where}.fp_rate, lower {where}.expected_items, or set {where}.force: true"
+    )
+
+
+def describe(shape: BloomSizing, where: str) -> str:
+    return (f"{where}: Bloom filter {shape.num_bytes / 2**20:,.1f} MiB ({shape.layout}), {shape.num_hashes} hashes, "
+            f"expected false-positive rate {shape.expected_fp_rate:.2e} at {shape.expected_items:,} keys")
+
+
+def hash_version_mismatch(old: dict, new: dict) -> str | None:
+    """Why a filter whose keys were hashed by another n-gram hash scheme cannot be used, if so."""
+    if old.get("ngram_hash_version") == new.get("ngram_hash_version"):
+        return None
+    return (f"holds n-gram hashes of scheme {old.get('ngram_hash_version', 1)} (an older dolma-tools), which never "
+            f"match this version's scheme {new.get('ngram_hash_version')}")
+
+
+def check_persistent(config: BloomConfig, mode_fingerprint: str, settings: dict, where: str) -> None:
+    """Before any work: an existing filter file must match the header and mode settings."""
+    if config.path is None or not os.path.exists(config.path):
+        return
+    meta = load_json(config.path + ".json")
+    if meta is not None and meta.get("fingerprint") != mode_fingerprint:
+        old = meta.get("settings") or {}
+        reason = hash_version_mismatch(old, settings)
+        if reason is not None:
+            raise ConfigError(f"{where}.path: {config.path} {reason}; rebuild it, or use the dolma-tools that built it")
+        raise ConfigError(
+            f"{where}.path: {config.path} was built with other key settings ({old}); "
+            "use the same settings or another filter file"
+        )
+    _load(config, sizing(config, 0, where), config.path, where, mmap=True)
+
+
+def _load(config: BloomConfig, shape: BloomSizing, path: str, where: str, *, mmap: bool) -> BloomFilter:
+    try:
+        return BloomFilter.load(path, shape.expected_items, size_bytes=shape.num_bytes, seed=config.seed, mmap=mmap,
+                                layout=config.layout)
+    except ValueError as exc:
+        raise ConfigError(f"{where}.path: {path}: {exc}; use the parameters it was written with") from None
+
+
+def open_filter(config: BloomConfig, items: int, where: str, *, quiet: bool) -> BloomFilter:
+    """A writable filter: loaded from ``path`` when that exists, else new; sized and checked first."""
+    shape = sizing(config, items, where)
+    check_memory(shape, config, where)
+    if not quiet:
+        print(describe(shape, where), file=sys.stderr)
+    if config.path is not None and os.path.exists(config.path):
+        return _load(config, shape, config.path, where, mmap=False)
+    try:
+        return BloomFilter(shape.expected_items, size_bytes=shape.num_bytes, seed=config.seed, layout=config.layout)
+    except (ValueError, MemoryError) as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def check_not_yet_added(config: BloomConfig, run: str, where: str) -> None:
+    """Refuse to decide again against a filter that already holds this very run's keys.
+
+    That happens only when the work folder (with the saved decisions) was deleted after an
+    updating run: deciding again would flag every document as its own duplicate.
+    """
+    meta = load_json(config.path + ".json") if config.path else None
+    if meta is not None and run in meta.get("runs", []):
+        raise ConfigError(
+            f"{where}.path: {config.path} already holds this run's keys and the run's saved decisions are gone "
+            "(work folder deleted); rerun against the filter as it was before, or with 'update: false' on a copy"
+        )
+
+
+def publish(pending: str, config: BloomConfig, mode_fingerprint: str, settings: dict, run: str) -> None:
+    """Copy an updated filter from the work folder to ``config.path`` (atomic rename), with its
+    settings and the runs whose keys it holds."""
+    assert config.path is not None
+    runs = (load_json(config.path + ".json") or {}).get("runs", [])
+    folder = os.path.dirname(os.path.abspath(config.path))
+    os.makedirs(folder, exist_ok=True)
+    temporary = os.path.join(folder, f".{os.path.basename(config.path)}.tmp-{uuid.uuid4().hex}")
+    shutil.copyfile(pending, temporary)
+    os.replace(temporary, config.path)
+    save_json(config.path + ".json", {"fingerprint": mode_fingerprint, "settings": settings, "runs": [*runs, run]})
+
+
+def repeated_keys(bloom: BloomFilter, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``duplicate[i]``: whether key i was already in the filter, inserting keys in input order.
+
+    The decision rule of the exact modes (documents, paragraphs): the first copy finds its key
+    absent, every later copy finds it present.
+    """
+    return {"duplicate": bloom.insert_if_absent_hashes(arrays["hash"])}

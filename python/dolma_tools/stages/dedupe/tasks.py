@@ -1,0 +1,211 @@
+"""The per-file tasks of a dedupe run: hashing (phase 1) and writing sidecars (phase 3).
+
+Both are picklable frozen dataclasses run by the ordinary executor, so they resume the ordinary
+way: a task whose outputs exist is skipped. Phase 1 reads each document once and keeps what
+phase 3 needs (ids, text lengths, spans), so sidecars are written without reading text again.
+Every mode but documents keyed on another field needs only ids and texts, which phase 1 reads
+through the Rust scanner (`dolma_tools.io.iter_document_columns`) without a Python object per
+document.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+from collections.abc import Iterator
+
+import msgspec
+import numpy as np
+
+from dolma_tools.stages.dedupe import decontaminate, documents, minhash, ngrams, paragraphs
+from dolma_tools.stages.dedupe.config import StrictModel
+from dolma_tools.stages.dedupe.sidecar import Sidecar
+from dolma_tools.stages.dedupe.work import load_arrays, save_arrays
+from dolma_tools._core import StringColumn
+from dolma_tools.documents import Document
+from dolma_tools.executor.base import Report
+from dolma_tools.io import SkipCounter, atomic_writer, iter_document_columns, iter_documents
+
+BATCH = 8192
+"""Documents hashed per batch when whole documents are decoded: bounds memory per worker."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Batch:
+    """A run of documents as the modes see it: ids and texts always, whole documents (and their
+    line numbers) only when a mode keys on another field."""
+
+    ids: StringColumn
+    texts: StringColumn | list[str]
+    docs: list[Document] | None = None
+    lines: list[int] | None = None
+
+    def char_lengths(self) -> np.ndarray:
+        if isinstance(self.texts, StringColumn):
+            return self.texts.char_lengths()
+        return np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
+
+
+def _batches(source: str, skips: SkipCounter | None, whole_documents: bool) -> Iterator[Batch]:
+    """Batches of ``source``: ids and texts through the Rust scanner, or whole documents when needed."""
+    if not whole_documents:
+        for columns in iter_document_columns(source, skips=skips):
+            yield Batch(columns.ids, columns.texts)
+        return
+    lines: list[int] = []
+    docs: list[Document] = []
+    for line_number, doc in iter_documents(source, skips=skips):
+        lines.append(line_number)
+        docs.append(doc)
+        if len(docs) >= BATCH:
+            yield _document_batch(docs, lines)
+            lines, docs = [], []
+    if docs:
+        yield _document_batch(docs, lines)
+
+
+def _document_batch(docs: list[Document], lines: list[int]) -> Batch:
+    return Batch(StringColumn.from_list([d.id for d in docs]), [d.text for d in docs], docs, lines)
+
+
+def _extract(mode: str, section: StrictModel, batch: Batch, source: str, skips: SkipCounter | None,
+             eval_filter: str | None) -> dict[str, np.ndarray]:
+    if mode == "documents":
+        return documents.extract(section, batch.texts, batch.docs, batch.lines, source, skips, section.bloom.seed)
+    if mode == "paragraphs":
+        return paragraphs.extract(section, batch.texts, section.bloom.seed)
+    if mode == "ngrams":
+        return ngrams.extract(section, batch.texts, section.bloom.seed)
+    if mode == "minhash":
+        return minhash.extract(section, batch.texts)
+    assert eval_filter is not None
+    return decontaminate.extract(section, batch.texts, eval_filter)
+
+
+def _concatenate(parts: list[dict[str, np.ndarray]], doc_offsets: list[int]) -> dict[str, np.ndarray]:
+    """Join per-batch arrays, shifting document indices (``doc``, ``span_doc``) and n-gram paragraph
+    indices (``para``) to file positions (one copy, then in-place shifts)."""
+    if not parts:
+        return {}
+    para_offsets = np.cumsum([0] + [len(p["doc"]) for p in parts[:-1]]).tolist() if "para" in parts[0] else None
+    joined: dict[str, np.ndarray] = {}
+    for key in parts[0]:
+        joined[key] = out = np.concatenate([part[key] for part in parts])
+        offsets = doc_offsets if key in ("doc", "span_doc") else para_offsets if key == "para" else None
+        if offsets is None:
+            continue
+        start = 0
+        for part, offset in zip(parts, offsets):
+            end = start + len(part[key])
+            out[start:end] += offset
+            start = end
+    return joined
+
+
+@dataclasses.dataclass(frozen=True)
+class HashTask:
+    """Phase 1: hash one documents file for every mode."""
+
+    source: str
+    output: str
+    modes: tuple[tuple[str, StrictModel], ...]
+    skip_bad_lines: bool
+    eval_filter: str | None
+
+    @property
+    def name(self) -> str:
+        return self.source
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.output,)
+
+    def run(self, report: Report) -> collections.Counter:
+        skips = SkipCounter() if self.skip_bad_lines else None
+        whole_documents = any(mode == "documents" and section.key != "text" for mode, section in self.modes)
+        ids: list[StringColumn] = []
+        lengths: list[np.ndarray] = []
+        parts: dict[str, list[dict[str, np.ndarray]]] = {mode: [] for mode, _ in self.modes}
+        offsets: list[int] = []
+        count = 0
+        for batch in _batches(self.source, skips, whole_documents):
+            offsets.append(count)
+            for mode, section in self.modes:
+                parts[mode].append(_extract(mode, section, batch, self.source, skips, self.eval_filter))
+            ids.append(batch.ids)
+            lengths.append(batch.char_lengths())
+            count += len(batch.ids)
+            report(len(batch.ids))
+        if not offsets:  # an empty file still gets (empty) arrays for every mode
+            offsets.append(0)
+            empty = _document_batch([], [])
+            for mode, section in self.modes:
+                parts[mode].append(_extract(mode, section, empty, self.source, skips, self.eval_filter))
+        counters: collections.Counter = collections.Counter(documents=count)
+        for reason, number in (skips or {}).items():
+            counters[f"skipped.{reason}"] += number
+        id_data, id_offsets = StringColumn.concat(ids).to_arrays()
+        arrays = {"id_data": id_data, "id_offsets": id_offsets,
+                  "lengths": np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
+                  "counters": np.frombuffer(msgspec.json.encode(counters), dtype=np.uint8)}
+        for mode, _ in self.modes:
+            for key, value in _concatenate(parts[mode], offsets).items():
+                arrays[f"{mode}/{key}"] = value
+        save_arrays(self.output, arrays)
+        return counters
+
+
+DECIDE_ONLY = ("/hash", "/para", "/signatures")
+"""Suffixes of the arrays only phase 2 reads (phase 3 leaves them on disk)."""
+
+
+def mode_arrays(arrays: dict[str, np.ndarray], mode: str) -> dict[str, np.ndarray]:
+    """The arrays of one mode, without their ``<mode>/`` prefix."""
+    prefix = mode + "/"
+    return {key[len(prefix):]: value for key, value in arrays.items() if key.startswith(prefix)}
+
+
+@dataclasses.dataclass(frozen=True)
+class WriteTask:
+    """Phase 3: turn one file's hashes and decisions into its attribute sidecar."""
+
+    source: str
+    hashes: str
+    decisions: str
+    output: str
+    name_prefix: str
+    first_index: int
+    modes: tuple[tuple[str, StrictModel], ...]
+
+    @property
+    def name(self) -> str:
+        return self.source
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.output,)
+
+    def run(self, report: Report) -> collections.Counter:
+        arrays = load_arrays(self.hashes, skip=DECIDE_ONLY)
+        decided = load_arrays(self.decisions)
+        ids = StringColumn.from_arrays(arrays["id_data"], arrays["id_offsets"])
+        lengths = arrays["lengths"]
+        sidecar = Sidecar()
+        counters: collections.Counter = collections.Counter()
+        for mode, section in self.modes:
+            prefix = f"{self.name_prefix}__{mode}__"
+            own, decisions = mode_arrays(arrays, mode), mode_arrays(decided, mode)
+            if mode == "documents":
+                documents.annotate(prefix, own, decisions, lengths, sidecar, counters)
+            elif mode == "paragraphs":
+                paragraphs.annotate(prefix, own, decisions, lengths, sidecar, counters)
+            elif mode == "ngrams":
+                ngrams.annotate(section, prefix, own, decisions, sidecar, counters)
+            elif mode == "minhash":
+                minhash.annotate(prefix, self.first_index, decisions, lengths, sidecar, counters)
+            else:
+                decontaminate.annotate(prefix, own, lengths, sidecar, counters)
+        with atomic_writer(self.output) as stream:
+            stream.write(sidecar.encode(ids))
+        report(len(ids))
+        return counters

@@ -1,0 +1,93 @@
+"""The work folder: per-file hashes and decisions between the phases of a dedupe run.
+
+Layout under ``<work_dir>/<run fingerprint>/``: ``hashes/<i>.npz`` (phase 1), ``decisions/<i>.npz``
+and ``decided.json`` (phase 2), where ``i`` is the file's position
+in input order. Every file is written to a temporary name and renamed, so a killed run leaves
+only complete files and a rerun picks up where it stopped. The fingerprint covers the mode
+settings and the input list, so a changed config never reuses stale work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from dolma_tools._core import NGRAM_HASH_VERSION
+from dolma_tools.io import atomic_writer
+
+
+WORK_FORMAT = 2
+"""Layout of the work files; version 2 keeps ids as packed UTF-8 (``id_data``, ``id_offsets``)."""
+
+
+def run_fingerprint(modes: dict[str, Any], files: list[str]) -> str:
+    """Digest of what the work files depend on: mode settings, input files (in order), the n-gram
+    hash scheme and the work-file layout (so work written by an older version is never resumed)."""
+    payload = json.dumps({"modes": {k: v.model_dump(mode="json") for k, v in modes.items()}, "files": files,
+                          "ngram_hash_version": NGRAM_HASH_VERSION, "work_format": WORK_FORMAT}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+class WorkDir:
+    """Paths of one run's work files."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+
+    def hashes(self, index: int) -> str:
+        return f"{self.root}/hashes/{index:06d}.npz"
+
+    def decisions(self, index: int) -> str:
+        return f"{self.root}/decisions/{index:06d}.npz"
+
+    @property
+    def decided(self) -> str:
+        return f"{self.root}/decided.json"
+
+    def pending_filter(self, mode: str) -> str:
+        return f"{self.root}/{mode}.bloom"
+
+    def eval_filter(self) -> str:
+        return f"{self.root}/decontamination.bloom"
+
+
+def save_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
+    """Write arrays as an uncompressed ``.npz``, atomically (straight into the temporary file)."""
+    with atomic_writer(path) as stream:
+        np.savez(stream, **arrays)
+
+
+def load_arrays(path: str, keys: Iterable[str] | None = None, *, skip: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """The arrays of a work file: ``keys`` when given, else all but those ending in one of ``skip``
+    (an array is read only when asked for)."""
+    with np.load(path) as npz:  # work folders are always local
+        wanted = [key for key in npz.files if not key.endswith(skip)] if keys is None else keys
+        return {key: npz[key] for key in wanted}
+
+
+def array_length(path: str, key: str) -> int:
+    """The length of one array of a work file, from its header alone."""
+    with zipfile.ZipFile(path) as archive, archive.open(f"{key}.npy") as stream:
+        version = np.lib.format.read_magic(stream)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, _ = read_header(stream)
+    return int(shape[0])
+
+
+def save_json(path: str, value: Any) -> None:
+    with atomic_writer(path) as stream:
+        stream.write(json.dumps(value, indent=2, sort_keys=True).encode() + b"\n")
+
+
+def load_json(path: str) -> Any | None:
+    """The JSON at ``path``, or None when it does not exist."""
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as stream:
+        return json.loads(stream.read())
