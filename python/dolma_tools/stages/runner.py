@@ -19,7 +19,7 @@ import hashlib
 import json
 import posixpath
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from dolma_tools.errors import ConfigError

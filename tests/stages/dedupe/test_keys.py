@@ -11,8 +11,10 @@ import pytest
 
 import dolma_tools as dt
 from dolma_tools._core import BloomFilter, document_ngrams
-from dolma_tools.stages.dedupe import decontaminate
+from dolma_tools._core import StringColumn
 from dolma_tools.stages.dedupe.config import DecontaminationMode
+from dolma_tools.stages.dedupe.modes.base import Batch
+from dolma_tools.stages.dedupe.modes.decontamination import Decontamination
 from dolma_tools.errors import ConfigError
 
 
@@ -23,6 +25,11 @@ def _filter_of(tmp_path: Path, eval_texts: list[str], mode: DecontaminationMode)
     path = str(tmp_path / "eval.bloom")
     bloom.save(path)
     return path
+
+
+def _extract(mode: DecontaminationMode, texts: list[str], path: str) -> dict[str, np.ndarray]:
+    ids = StringColumn.from_list([str(i) for i in range(len(texts))])
+    return Decontamination(mode, path).extract(Batch(ids, texts), "unused", None)
 
 
 def _rows(arrays: dict[str, np.ndarray]) -> list[tuple[int, int, int]]:
@@ -38,7 +45,7 @@ def test_runs_of_matching_ngrams_become_one_span_each_and_stop_at_document_ends(
     path = _filter_of(tmp_path, ["Alpha beta gamma delta", "one two three"], mode)
     texts = ["Intro 😀 words here. ALPHA beta, gamma\ndelta! filler words go on. one two three",
              "one two three starts this one", "nothing in common with the eval set at all"]
-    arrays = decontaminate.extract(mode, texts, path)
+    arrays = _extract(mode, texts, path)
     assert arrays["doc"].tolist() == [0, 1]
     assert arrays["share"].tolist() == pytest.approx([3 / 12, 1 / 4])  # 14 words (not the emoji), 12 3-grams
     assert _spans(arrays, texts) == [(0, "ALPHA beta, gamma\ndelta"), (0, "one two three"), (1, "one two three")]
@@ -48,7 +55,7 @@ def test_adjacent_single_word_matches_are_separate_spans(tmp_path: Path) -> None
     mode = DecontaminationMode(eval_sets=["unused"], ngram_size=1, threshold=0.5)
     path = _filter_of(tmp_path, ["alpha"], mode)
     texts = ["alpha alpha beta", "alpha beta gamma"]
-    arrays = decontaminate.extract(mode, texts, path)
+    arrays = _extract(mode, texts, path)
     assert arrays["doc"].tolist() == [0]  # 1/3 is not above the threshold
     assert _rows(arrays) == [(0, 0, 5), (0, 6, 11)]
 

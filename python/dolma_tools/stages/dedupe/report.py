@@ -14,14 +14,13 @@ from typing import Any
 import msgspec
 import numpy as np
 
-from dolma_tools.stages.dedupe.config import DedupeConfig
+from dolma_tools.stages.dedupe.modes import Mode
 from dolma_tools.stages.dedupe.work import WorkDir, load_json
 
 FIGURES = ("documents_flagged", "spans_flagged", "chars_flagged")
 
 
-def build_report(config: DedupeConfig, files: list[str], work: WorkDir, eval_counts: dict[str, int],
-                 flags: collections.Counter) -> dict[str, Any]:
+def build_report(modes: list[Mode], files: list[str], work: WorkDir, flags: collections.Counter) -> dict[str, Any]:
     """``flags``: the counters of the sidecar-writing tasks (``<mode>.<figure>``), summed over every file."""
     totals: collections.Counter = collections.Counter()
     for position in range(len(files)):
@@ -29,21 +28,16 @@ def build_report(config: DedupeConfig, files: list[str], work: WorkDir, eval_cou
             totals.update(msgspec.json.decode(arrays["counters"].tobytes()))
             totals["characters"] += int(arrays["lengths"].sum())
     decided = load_json(work.decided) or {}
-    modes: dict[str, dict[str, Any]] = {}
-    for mode in config.modes():
-        entry: dict[str, Any] = {figure: int(flags.get(f"{mode}.{figure}", 0)) for figure in FIGURES}
-        if mode in decided.get("filters", {}):
-            entry["filter"] = decided["filters"][mode]
-        if mode == "minhash":
-            entry.update(decided.get("minhash", {}))
-        if mode == "decontamination":
-            entry.update({key.split(".", 1)[1]: value for key, value in eval_counts.items()})
-        modes[mode] = entry
+    entries: dict[str, dict[str, Any]] = {}
+    for mode in modes:
+        entry: dict[str, Any] = {figure: int(flags.get(f"{mode.name}.{figure}", 0)) for figure in FIGURES}
+        entry.update(mode.report(decided))
+        entries[mode.name] = entry
     return {
         "documents": int(totals.pop("documents", 0)),
         "characters": int(totals.pop("characters", 0)),
         "skipped": {key.split(".", 1)[1]: int(v) for key, v in sorted(totals.items()) if key.startswith("skipped.")},
-        "modes": modes,
+        "modes": entries,
         "files": len(files),
         "work_dir": work.root,
     }

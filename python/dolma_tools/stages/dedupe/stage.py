@@ -31,161 +31,72 @@ import sys
 
 import numpy as np
 
-from dolma_tools._core import NGRAM_HASH_VERSION, BloomFilter
-from dolma_tools.stages.dedupe import bloom as bloom_files
-from dolma_tools.stages.dedupe import decontaminate, documents, minhash, ngrams, paragraphs
-from dolma_tools.stages.dedupe.config import DedupeConfig, fingerprint
-from dolma_tools.stages.dedupe.report import build_report, print_table
-from dolma_tools.stages.dedupe.tasks import HashTask, WriteTask, mode_arrays
-from dolma_tools.stages.dedupe.work import (
-    WorkDir,
-    array_length,
-    load_arrays,
-    load_json,
-    run_fingerprint,
-    save_arrays,
-    save_json,
-)
 from dolma_tools.errors import ConfigError
 from dolma_tools.io import attributes_path, attributes_root, expand
 from dolma_tools.io.compression import is_remote
 from dolma_tools.stages.base import Outcome, Phase, PhaseResult, Stage
+from dolma_tools.stages.dedupe.config import DedupeConfig
+from dolma_tools.stages.dedupe.modes import Mode
+from dolma_tools.stages.dedupe.report import build_report, print_table
+from dolma_tools.stages.dedupe.tasks import HashTask, WriteTask
+from dolma_tools.stages.dedupe.work import WorkDir, array_length, load_arrays, load_json, run_fingerprint, save_arrays, save_json
 from dolma_tools.stages.runner import PhaseRunner
-
-BLOOM_MODES = {"documents": documents, "paragraphs": paragraphs, "ngrams": ngrams}
-
-HASH_VERSIONS = {"ngrams": NGRAM_HASH_VERSION, "decontamination": NGRAM_HASH_VERSION}
-"""Modes whose keys are n-gram hashes: their filters record the hash scheme (the other modes hash
-their keys as ``hash64`` always did, so their fingerprints stay as they were)."""
-
-
-def key_settings(config: DedupeConfig, mode: str) -> tuple[str, dict]:
-    """Fingerprint and settings of what a mode's filter keys mean (for persistent filter files)."""
-    section = config.modes()[mode]
-    settings = section.model_dump(mode="json", exclude={"bloom"})
-    digest = fingerprint(section, exclude={"bloom"})
-    if mode in HASH_VERSIONS:
-        settings["ngram_hash_version"] = HASH_VERSIONS[mode]
-        digest += f"-v{HASH_VERSIONS[mode]}"
-    return digest, settings
 
 
 def check(config: DedupeConfig) -> None:
     """Checks that need no input files: persistent filters and configured filter sizes."""
-    for mode, section in config.modes().items():
-        bloom = getattr(section, "bloom", None)
-        if bloom is None or bloom.expected_items is None:
-            continue
-        where = f"{'documents_mode' if mode == 'documents' else mode}.bloom"
-        shape = bloom_files.sizing(bloom, bloom.expected_items, where)
-        bloom_files.check_memory(shape, bloom, where)
-        if mode != "decontamination":
-            bloom_files.check_persistent(bloom, *key_settings(config, mode), where)
+    for mode in config.modes():
+        mode.check()
 
 
 def _work_dir(config: DedupeConfig, files: list[str]) -> WorkDir:
     root = config.work_dir or f"{attributes_root(files[0], config.name)}/_work"
     if is_remote(root):
         raise ConfigError(f"work_dir: {root} is remote; give a local folder with 'work_dir' for intermediate hashes")
-    return WorkDir(f"{root}/{run_fingerprint(config.modes(), files)}")
+    return WorkDir(f"{root}/{run_fingerprint(config.sections(), files)}")
 
 
-def _eval_filter(config: DedupeConfig, work: WorkDir, quiet: bool) -> tuple[str | None, dict]:
-    """Build (or reuse) the eval-set filter; returns its path and the eval-side report counts."""
-    mode = config.decontamination
-    if mode is None:
-        return None, {}
-    path = mode.bloom.path or work.eval_filter()
-    meta_path = path + ".json"
-    meta = load_json(meta_path)
-    settings = key_settings(config, "decontamination")[1]
-    if os.path.exists(path) and meta is not None and meta.get("settings") == settings:
-        return path, meta.get("counts", {})
-    if mode.bloom.path is not None and os.path.exists(path):
-        old = meta.get("settings") if meta else None
-        reason = (old and bloom_files.hash_version_mismatch(old, settings)) or f"was built from other eval settings ({old})"
-        raise ConfigError(f"decontamination.bloom.path: {path} {reason}; remove it or use another path")
-    bloom, counts = decontaminate.build_filter(mode, mode.bloom.seed, quiet=quiet)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    bloom.save(path)
-    save_json(meta_path, {"settings": settings, "counts": dict(counts)})
-    return path, dict(counts)
-
-
-def _decide(config: DedupeConfig, files: list[str], work: WorkDir, quiet: bool) -> dict:
-    """Phase 2: one pass over every file's hashes in input order; saves decisions per file."""
-    modes = config.modes()
-    filters: dict[str, BloomFilter] = {}
-    for mode in BLOOM_MODES:
-        if mode in modes:
-            keys = sum(array_length(work.hashes(i), f"{mode}/hash") for i in range(len(files)))
-            where = f"{'documents_mode' if mode == 'documents' else mode}.bloom"
-            if modes[mode].bloom.update:
-                bloom_files.check_not_yet_added(modes[mode].bloom, os.path.basename(work.root), where)
-            filters[mode] = bloom_files.open_filter(modes[mode].bloom, keys, where, quiet=quiet)
-    index = minhash.make_index(modes["minhash"]) if "minhash" in modes else None
+def _decide(modes: list[Mode], files: list[str], work: WorkDir, quiet: bool) -> dict:
+    """Phase 2: one pass over every file's arrays in input order; saves decisions per file."""
+    deciders = {mode.name: decider for mode in modes if (decider := mode.decider(work, len(files), quiet)) is not None}
     doc_counts: list[int] = []
     decisions: list[dict[str, np.ndarray]] = []
     for position in range(len(files)):
-        needed = [f"{mode}/{key}" for mode in filters for key in BLOOM_MODES[mode].DECIDED_FROM]
-        arrays = load_arrays(work.hashes(position), needed + (["minhash/signatures"] if index is not None else []))
+        needed = [f"{name}/{key}" for name, decider in deciders.items() for key in decider.reads]
+        arrays = load_arrays(work.hashes(position), needed)
         decided: dict[str, np.ndarray] = {}
-        for mode, bloom in filters.items():
-            for key, value in BLOOM_MODES[mode].decide(bloom, mode_arrays(arrays, mode)).items():
-                decided[f"{mode}/{key}"] = value
-        if index is not None:
-            index.add(np.ascontiguousarray(arrays["minhash/signatures"]), sum(doc_counts))
+        for name, decider in deciders.items():
+            own = {key: arrays[f"{name}/{key}"] for key in decider.reads}
+            decided.update({f"{name}/{key}": value for key, value in decider.add(own).items()})
         doc_counts.append(array_length(work.hashes(position), "lengths"))
         decisions.append(decided)
-    summary: dict = {"doc_counts": doc_counts, "filters": {}, "published": False}
-    if index is not None:
-        cluster_id, similarity, summary["minhash"] = minhash.cluster(modes["minhash"], index)
-        starts = np.cumsum([0] + doc_counts)
-        for position, decided in enumerate(decisions):
-            decided["minhash/cluster"] = cluster_id[starts[position]:starts[position + 1]]
-            decided["minhash/similarity"] = similarity[starts[position]:starts[position + 1]]
+    summary: dict = {"doc_counts": doc_counts, "figures": {}, "published": False}
+    for name, decider in deciders.items():
+        per_file, summary["figures"][name] = decider.finish(doc_counts)
+        for decided, late in zip(decisions, per_file):
+            decided.update({f"{name}/{key}": value for key, value in late.items()})
     for position, decided in enumerate(decisions):
         save_arrays(work.decisions(position), decided)
-    for mode, bloom in filters.items():
-        fp_rate = bloom.estimated_fp_rate()
-        summary["filters"][mode] = {
-            "bytes": bloom.num_bits // 8, "hashes": bloom.num_hashes,
-            "fill": round(fp_rate ** (1 / bloom.num_hashes), 6), "estimated_fp_rate": fp_rate,
-            "estimated_keys": round(bloom.estimated_len()),
-        }
-        if modes[mode].bloom.update:
-            os.makedirs(work.root, exist_ok=True)
-            bloom.save(work.pending_filter(mode))
     save_json(work.decided, summary)
     return summary
 
 
-def _publish(config: DedupeConfig, work: WorkDir, summary: dict) -> None:
-    """Copy updated persistent filters into place, once, after the decisions are saved."""
+def _publish(modes: list[Mode], work: WorkDir, summary: dict) -> None:
+    """Make durable what the modes built (updated persistent filters), once, after the decisions are saved."""
     if summary["published"]:
         return
-    for mode, section in config.modes().items():
-        bloom = getattr(section, "bloom", None)
-        if mode in BLOOM_MODES and bloom is not None and bloom.update:
-            fp, settings = key_settings(config, mode)
-            bloom_files.publish(work.pending_filter(mode), bloom, fp, settings, os.path.basename(work.root))
-            os.remove(work.pending_filter(mode))
+    for mode in modes:
+        mode.publish(work)
     summary["published"] = True
     save_json(work.decided, summary)
 
 
-def _updates_a_filter(config: DedupeConfig) -> bool:
-    """Whether this run adds its keys to a persistent filter (then its published decisions are kept:
-    deciding again would meet the run's own keys in the filter)."""
-    return any(mode in BLOOM_MODES and section.bloom.update for mode, section in config.modes().items())
-
-
-def _write_tasks(config: DedupeConfig, files: list[str], work: WorkDir, firsts: list[int]) -> list[WriteTask]:
+def _write_tasks(config: DedupeConfig, modes: list[Mode], files: list[str], work: WorkDir,
+                 firsts: list[int]) -> list[WriteTask]:
     """Phase-3 tasks; ``firsts[i]`` is the global index of file i's first document (from phase 1)."""
-    modes = tuple(config.modes().items())
     return [WriteTask(source=path, hashes=work.hashes(i), decisions=work.decisions(i),
-                      output=attributes_path(path, config.name),
-                      name_prefix=config.name, first_index=firsts[i], modes=modes)
+                      output=attributes_path(path, config.name), name_prefix=config.name,
+                      first_index=firsts[i], modes=tuple(modes))
             for i, path in enumerate(files)]
 
 
@@ -193,7 +104,7 @@ def _work_settings(config: DedupeConfig, files: list[str]) -> dict:
     """What the sidecars depend on: the run name, the mode settings and the input list (in order:
     the first copy by input order survives, so another list means other decisions)."""
     listing = hashlib.sha256("\n".join(files).encode()).hexdigest()
-    return {"name": config.name, "modes": {k: v.model_dump(mode="json") for k, v in config.modes().items()},
+    return {"name": config.name, "modes": {k: v.model_dump(mode="json") for k, v in config.sections().items()},
             "inputs": {"files": len(files), "sha256": listing}}
 
 
@@ -210,43 +121,44 @@ class DedupeStage(Stage[DedupeConfig]):
         config = self.config
         files = expand(config.documents)
         work = _work_dir(config, files)
-        modes = tuple(config.modes().items())
+        modes = config.modes()
         root = attributes_root(files[0], config.name)
-        settings = _work_settings(config, files)
-        writing = Phase("dedupe", _write_tasks(config, files, work, [0] * len(files)), settings,
-                        rename_hint="a new run name ('name')")
+        writing = Phase("dedupe", _write_tasks(config, modes, files, work, [0] * len(files)),
+                        _work_settings(config, files), rename_hint="a new run name ('name')")
         if not phases.pending(writing):
             summary = load_json(work.decided)
-            if summary is not None and not summary["published"]:
-                _publish(config, work, summary)
-            return self._finish(files, work, root, phases.run(writing), phases.quiet)
-        eval_filter, _ = _eval_filter(config, work, phases.quiet)
-        hashing = [HashTask(source=path, output=work.hashes(i), modes=modes,
-                            skip_bad_lines=config.on_error == "skip", eval_filter=eval_filter)
+            if summary is not None:
+                _publish(modes, work, summary)
+            return self._finish(modes, files, work, root, phases.run(writing), phases.quiet)
+        modes = [mode.prepare(work, phases.quiet) for mode in modes]
+        hashing = [HashTask(source=path, output=work.hashes(i), modes=tuple(modes),
+                            skip_bad_lines=config.on_error == "skip")
                    for i, path in enumerate(files)]
         phases.run(Phase("dedupe:hash", hashing))
         summary = load_json(work.decided)
-        if summary is None or (config.overwrite and not (summary["published"] and _updates_a_filter(config))):
-            summary = _decide(config, files, work, phases.quiet)
+        updates = any(mode.updates_a_filter for mode in modes)
+        if summary is None or (config.overwrite and not (summary["published"] and updates)):
+            summary = _decide(modes, files, work, phases.quiet)
         elif config.overwrite and not phases.quiet:
             print("dedupe: reusing saved decisions (a persistent filter already holds this run's keys)", file=sys.stderr)
         firsts = np.cumsum([0] + summary["doc_counts"]).tolist()
-        written = phases.run(dataclasses.replace(writing, tasks=_write_tasks(config, files, work, firsts)))
-        _publish(config, work, summary)
-        return self._finish(files, work, root, written, phases.quiet)
+        written = phases.run(dataclasses.replace(writing, tasks=_write_tasks(config, modes, files, work, firsts)))
+        _publish(modes, work, summary)
+        return self._finish(modes, files, work, root, written, phases.quiet)
 
-    def _finish(self, files: list[str], work: WorkDir, root: str, written: PhaseResult, quiet: bool) -> Outcome:
+    def _finish(self, modes: list[Mode], files: list[str], work: WorkDir, root: str, written: PhaseResult,
+                quiet: bool) -> Outcome:
         """The stage report, from the work folder (so a resumed run reports every file); the work
         folder is removed once the report is saved, unless ``keep_work``."""
         config = self.config
         saved = load_json(f"{root}/_report.json")
         if written.files_processed or saved is None:
-            report = build_report(config, files, work, _eval_filter_counts(config, work), written.counters)
+            report = build_report(modes, files, work, written.counters)
             save_json(f"{root}/_report.json", report)
         else:
             report = saved
-        if not (config.keep_work or _updates_a_filter(config)):  # (an overwrite rerun needs the published decisions)
-            _remove_work(config, work)
+        if not (config.keep_work or any(mode.updates_a_filter for mode in modes)):
+            _remove_work(config, work)  # (an overwrite rerun of an updating run needs its published decisions)
         if not quiet:
             print_table(report)
         return Outcome(root=root, files=written, documents=report["documents"], skipped=report["skipped"],
@@ -259,11 +171,3 @@ def _remove_work(config: DedupeConfig, work: WorkDir) -> None:
     parent = os.path.dirname(work.root)
     if config.work_dir is None and os.path.isdir(parent) and not os.listdir(parent):
         os.rmdir(parent)
-
-
-def _eval_filter_counts(config: DedupeConfig, work: WorkDir) -> dict:
-    mode = config.decontamination
-    if mode is None:
-        return {}
-    meta = load_json((mode.bloom.path or work.eval_filter()) + ".json")
-    return (meta or {}).get("counts", {})

@@ -17,33 +17,16 @@ from collections.abc import Iterator
 import msgspec
 import numpy as np
 
-from dolma_tools.stages.dedupe import decontaminate, documents, minhash, ngrams, paragraphs
-from dolma_tools.stages.dedupe.config import StrictModel
-from dolma_tools.stages.dedupe.sidecar import Sidecar
-from dolma_tools.stages.dedupe.work import load_arrays, save_arrays
 from dolma_tools._core import StringColumn
 from dolma_tools.documents import Document
 from dolma_tools.executor.base import Report
 from dolma_tools.io import SkipCounter, atomic_writer, iter_document_columns, iter_documents
+from dolma_tools.stages.dedupe.modes.base import Batch, FileView, Mode
+from dolma_tools.stages.dedupe.sidecar import Sidecar
+from dolma_tools.stages.dedupe.work import load_arrays, save_arrays
 
 BATCH = 8192
 """Documents hashed per batch when whole documents are decoded: bounds memory per worker."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Batch:
-    """A run of documents as the modes see it: ids and texts always, whole documents (and their
-    line numbers) only when a mode keys on another field."""
-
-    ids: StringColumn
-    texts: StringColumn | list[str]
-    docs: list[Document] | None = None
-    lines: list[int] | None = None
-
-    def char_lengths(self) -> np.ndarray:
-        if isinstance(self.texts, StringColumn):
-            return self.texts.char_lengths()
-        return np.fromiter(map(len, self.texts), dtype=np.int64, count=len(self.texts))
 
 
 def _batches(source: str, skips: SkipCounter | None, whole_documents: bool) -> Iterator[Batch]:
@@ -66,20 +49,6 @@ def _batches(source: str, skips: SkipCounter | None, whole_documents: bool) -> I
 
 def _document_batch(docs: list[Document], lines: list[int]) -> Batch:
     return Batch(StringColumn.from_list([d.id for d in docs]), [d.text for d in docs], docs, lines)
-
-
-def _extract(mode: str, section: StrictModel, batch: Batch, source: str, skips: SkipCounter | None,
-             eval_filter: str | None) -> dict[str, np.ndarray]:
-    if mode == "documents":
-        return documents.extract(section, batch.texts, batch.docs, batch.lines, source, skips, section.bloom.seed)
-    if mode == "paragraphs":
-        return paragraphs.extract(section, batch.texts, section.bloom.seed)
-    if mode == "ngrams":
-        return ngrams.extract(section, batch.texts, section.bloom.seed)
-    if mode == "minhash":
-        return minhash.extract(section, batch.texts)
-    assert eval_filter is not None
-    return decontaminate.extract(section, batch.texts, eval_filter)
 
 
 def _concatenate(parts: list[dict[str, np.ndarray]], doc_offsets: list[int]) -> dict[str, np.ndarray]:
@@ -108,9 +77,8 @@ class HashTask:
 
     source: str
     output: str
-    modes: tuple[tuple[str, StrictModel], ...]
+    modes: tuple[Mode, ...]
     skip_bad_lines: bool
-    eval_filter: str | None
 
     @property
     def name(self) -> str:
@@ -122,16 +90,16 @@ class HashTask:
 
     def run(self, report: Report) -> collections.Counter:
         skips = SkipCounter() if self.skip_bad_lines else None
-        whole_documents = any(mode == "documents" and section.key != "text" for mode, section in self.modes)
+        whole_documents = any(mode.reads_whole_documents() for mode in self.modes)
         ids: list[StringColumn] = []
         lengths: list[np.ndarray] = []
-        parts: dict[str, list[dict[str, np.ndarray]]] = {mode: [] for mode, _ in self.modes}
+        parts: dict[str, list[dict[str, np.ndarray]]] = {mode.name: [] for mode in self.modes}
         offsets: list[int] = []
         count = 0
         for batch in _batches(self.source, skips, whole_documents):
             offsets.append(count)
-            for mode, section in self.modes:
-                parts[mode].append(_extract(mode, section, batch, self.source, skips, self.eval_filter))
+            for mode in self.modes:
+                parts[mode.name].append(mode.extract(batch, self.source, skips))
             ids.append(batch.ids)
             lengths.append(batch.char_lengths())
             count += len(batch.ids)
@@ -139,8 +107,8 @@ class HashTask:
         if not offsets:  # an empty file still gets (empty) arrays for every mode
             offsets.append(0)
             empty = _document_batch([], [])
-            for mode, section in self.modes:
-                parts[mode].append(_extract(mode, section, empty, self.source, skips, self.eval_filter))
+            for mode in self.modes:
+                parts[mode.name].append(mode.extract(empty, self.source, skips))
         counters: collections.Counter = collections.Counter(documents=count)
         for reason, number in (skips or {}).items():
             counters[f"skipped.{reason}"] += number
@@ -148,9 +116,9 @@ class HashTask:
         arrays = {"id_data": id_data, "id_offsets": id_offsets,
                   "lengths": np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
                   "counters": np.frombuffer(msgspec.json.encode(counters), dtype=np.uint8)}
-        for mode, _ in self.modes:
-            for key, value in _concatenate(parts[mode], offsets).items():
-                arrays[f"{mode}/{key}"] = value
+        for mode in self.modes:
+            for key, value in _concatenate(parts[mode.name], offsets).items():
+                arrays[f"{mode.name}/{key}"] = value
         save_arrays(self.output, arrays)
         return counters
 
@@ -175,7 +143,7 @@ class WriteTask:
     output: str
     name_prefix: str
     first_index: int
-    modes: tuple[tuple[str, StrictModel], ...]
+    modes: tuple[Mode, ...]
 
     @property
     def name(self) -> str:
@@ -192,19 +160,9 @@ class WriteTask:
         lengths = arrays["lengths"]
         sidecar = Sidecar()
         counters: collections.Counter = collections.Counter()
-        for mode, section in self.modes:
-            prefix = f"{self.name_prefix}__{mode}__"
-            own, decisions = mode_arrays(arrays, mode), mode_arrays(decided, mode)
-            if mode == "documents":
-                documents.annotate(prefix, own, decisions, lengths, sidecar, counters)
-            elif mode == "paragraphs":
-                paragraphs.annotate(prefix, own, decisions, lengths, sidecar, counters)
-            elif mode == "ngrams":
-                ngrams.annotate(section, prefix, own, decisions, sidecar, counters)
-            elif mode == "minhash":
-                minhash.annotate(prefix, self.first_index, decisions, lengths, sidecar, counters)
-            else:
-                decontaminate.annotate(prefix, own, lengths, sidecar, counters)
+        for mode in self.modes:
+            view = FileView(mode_arrays(arrays, mode.name), mode_arrays(decided, mode.name), lengths, self.first_index)
+            mode.annotate(f"{self.name_prefix}__{mode.name}__", view, sidecar, counters)
         with atomic_writer(self.output) as stream:
             stream.write(sidecar.encode(ids))
         report(len(ids))

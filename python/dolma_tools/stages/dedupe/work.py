@@ -22,8 +22,9 @@ from dolma_tools._core import NGRAM_HASH_VERSION
 from dolma_tools.io import atomic_writer
 
 
-WORK_FORMAT = 2
-"""Layout of the work files; version 2 keeps ids as packed UTF-8 (``id_data``, ``id_offsets``)."""
+WORK_FORMAT = 3
+"""Layout of the work files; version 2 keeps ids as packed UTF-8 (``id_data``, ``id_offsets``);
+version 3 keeps each mode's phase-2 figures under ``figures`` in ``decided.json``."""
 
 
 def run_fingerprint(modes: dict[str, Any], files: list[str]) -> str:
