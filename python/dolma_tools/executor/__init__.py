@@ -7,7 +7,7 @@ import functools
 
 from dolma_tools import plugins
 from dolma_tools.errors import ConfigError
-from dolma_tools.executor.base import Executor, Report, Task
+from dolma_tools.executor.base import Executor, FileTask, Report, Task
 
 ENTRY_POINT_GROUP = "dolma_tools.executors"
 
@@ -34,4 +34,4 @@ def make_executor(name: str, workers: int | None) -> Executor:
     return cls(workers)
 
 
-__all__ = ["Executor", "Report", "Task", "executor_names", "make_executor"]
+__all__ = ["Executor", "FileTask", "Report", "Task", "executor_names", "make_executor"]

@@ -33,6 +33,22 @@ class Task(Protocol):
         """Do the work and return counters that add up across tasks."""
 
 
+class FileTask:
+    """The common shape of a `Task`: one input file (``source``, which names the task in progress
+    and errors) to one output file. Subclasses are frozen dataclasses declaring both fields."""
+
+    source: str
+    output: str
+
+    @property
+    def name(self) -> str:
+        return self.source
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.output,)
+
+
 class Executor(abc.ABC):
     """Runs tasks somewhere and yields each one's counters as it finishes (any order).
 

@@ -1,12 +1,11 @@
 """Reading and writing documents, attributes and their paths (DESIGN.md, "Data contracts")."""
 
+from dolma_tools.io.attributes import Sidecar, encode_attributes, iter_attributes
 from dolma_tools.io.compression import atomic_writer, compression_of, exists, open_read
 from dolma_tools.io.jsonl import (
     DocumentColumns,
     SkipCounter,
-    encode_attributes,
     encode_json,
-    iter_attributes,
     iter_document_columns,
     iter_documents,
     iter_json,
@@ -18,6 +17,7 @@ from dolma_tools.io.paths import attributes_path, attributes_root, expand, split
 
 __all__ = [
     "DocumentColumns",
+    "Sidecar",
     "SkipCounter",
     "atomic_writer",
     "attributes_path",

@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 
 from dolma_tools._core import StringColumn, scan_documents
-from dolma_tools.documents import Document, Span, document_problem
+from dolma_tools.documents import Document, document_problem
 from dolma_tools.errors import InputError
 from dolma_tools.io.compression import DECOMPRESSION_ERRORS, atomic_writer, open_read
 
@@ -110,12 +110,13 @@ def _bad_line(path: str, line_number: int, line: bytes, exc: Exception) -> Input
     return _line_error(path, line_number, line, exc)
 
 
-def _decode_lines(
+def decode_lines(
     path: str,
     decode,
     skips: SkipCounter | None,
     transport_params: dict | None,
 ) -> Iterator[tuple[int, Any]]:
+    """``(line_number, decode(line))`` for every line; a bad line is raised, or counted in ``skips``."""
     try:
         for line_number, line in iter_lines(path, transport_params):
             try:
@@ -144,7 +145,7 @@ def iter_documents(
 
         yield from iter_parquet_documents(path, skips=skips, transport_params=transport_params)
         return
-    yield from _decode_lines(path, _decode_document, skips, transport_params)
+    yield from decode_lines(path, _decode_document, skips, transport_params)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -238,30 +239,9 @@ def _columns_of_documents(documents: Iterator[tuple[int, Document]], batch: int 
         yield DocumentColumns(StringColumn.from_list(ids), StringColumn.from_list(texts))
 
 
-class _AttributeLine(msgspec.Struct):
-    id: str
-    attributes: dict[str, list[tuple[int, int, float]]]
-
-
-_decode_attribute_line = msgspec.json.Decoder(_AttributeLine).decode
-
-
-def iter_attributes(
-    path: str, *, transport_params: dict | None = None
-) -> Iterator[tuple[int, str, dict[str, list[tuple[int, int, float]]]]]:
-    """Yield ``(line_number, id, attributes)`` from an attribute sidecar; any bad line is fatal."""
-    for line_number, record in _decode_lines(path, _decode_attribute_line, None, transport_params):
-        yield line_number, record.id, record.attributes
-
-
 def iter_json(path: str, *, transport_params: dict | None = None) -> Iterator[tuple[int, Any]]:
     """Yield ``(line_number, object)`` for JSONL files of any shape (eval sets, labels ...)."""
-    yield from _decode_lines(path, _decode_any, None, transport_params)
-
-
-def encode_attributes(doc_id: str, attributes: dict[str, list[Span]]) -> bytes:
-    """One attribute-sidecar line, newline included."""
-    return _encode({"id": doc_id, "attributes": attributes}) + b"\n"
+    yield from decode_lines(path, _decode_any, None, transport_params)
 
 
 def encode_json(value: Any) -> bytes:

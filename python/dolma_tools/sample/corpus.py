@@ -30,10 +30,12 @@ from dolma_tools.sample.plan import SOURCE_SHARES, DocumentPlan, Entry, layout, 
 from dolma_tools.sample.rng import FastRandom
 from dolma_tools.sample.styles import SOURCES, Composer
 from dolma_tools.sample.vocabulary import ADJECTIVES, GENERAL_NOUNS, TOWNS
-from dolma_tools.sample.writer import EXTENSIONS, atomic_output
+from dolma_tools.io import atomic_writer
 
 MIN_DOCUMENTS = 50
 FORMAT_VERSION = 1
+EXTENSIONS = {"gz": ".jsonl.gz", "zst": ".jsonl.zst", "none": ".jsonl"}
+"""Document file extensions by ``compression`` (the writer compresses by extension)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def generate_sample(
         (out / "documents" / source).mkdir(parents=True, exist_ok=True)
         for number, entries in enumerate(chunks):
             path = out / "documents" / source / f"{source}-{number:04d}{EXTENSIONS[compression]}"
-            with atomic_output(path, compression) as stream:
+            with atomic_writer(str(path)) as stream:  # (compressed as the extension says)
                 builder.write_file(stream, source, number, entries)
             files.append(path)
         _remove_stale(out / "documents" / source, {p.name for p in files})
@@ -92,7 +94,7 @@ def generate_sample(
     if eval_set:
         (out / "eval").mkdir(parents=True, exist_ok=True)
         eval_path = out / "eval" / "benchmark.jsonl"
-        with atomic_output(eval_path) as stream:
+        with atomic_writer(str(eval_path)) as stream:
             stream.write(b"".join(msgspec.json.encode({"id": i, "text": t}) + b"\n" for i, t in items))
 
     truth = builder.ground_truth(
@@ -100,7 +102,7 @@ def generate_sample(
          "compression": compression, "mean_words": mean_words, "eval_set": eval_set}
     )
     truth_path = out / "ground_truth.json"
-    with atomic_output(truth_path) as stream:
+    with atomic_writer(str(truth_path)) as stream:
         stream.write(msgspec.json.format(msgspec.json.encode(truth), indent=1))
     return SampleManifest(
         out_dir=out,

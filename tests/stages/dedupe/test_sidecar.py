@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dolma_tools._core import StringColumn
-from dolma_tools.stages.dedupe.sidecar import Sidecar
+from dolma_tools.io.attributes import Sidecar
 from dolma_tools.documents import Span
 from dolma_tools.io import encode_attributes
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import uuid
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -19,6 +18,7 @@ from pydantic import Field, model_validator
 from dolma_tools._core import BloomFilter, BloomSizing
 from dolma_tools.config.models import StrictModel
 from dolma_tools.errors import ConfigError
+from dolma_tools.io import atomic_writer
 from dolma_tools.stages.dedupe.work import load_json, save_json
 
 
@@ -175,9 +175,6 @@ def publish(pending: str, config: BloomConfig, mode_fingerprint: str, settings: 
     settings and the runs whose keys it holds."""
     assert config.path is not None
     runs = (load_json(config.path + ".json") or {}).get("runs", [])
-    folder = os.path.dirname(os.path.abspath(config.path))
-    os.makedirs(folder, exist_ok=True)
-    temporary = os.path.join(folder, f".{os.path.basename(config.path)}.tmp-{uuid.uuid4().hex}")
-    shutil.copyfile(pending, temporary)
-    os.replace(temporary, config.path)
+    with open(pending, "rb") as source, atomic_writer(config.path) as target:
+        shutil.copyfileobj(source, target, 1 << 24)
     save_json(config.path + ".json", {"fingerprint": mode_fingerprint, "settings": settings, "runs": [*runs, run]})

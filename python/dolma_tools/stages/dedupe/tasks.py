@@ -19,10 +19,10 @@ import numpy as np
 
 from dolma_tools._core import StringColumn
 from dolma_tools.documents import Document
-from dolma_tools.executor.base import Report
+from dolma_tools.executor.base import FileTask, Report
 from dolma_tools.io import SkipCounter, atomic_writer, iter_document_columns, iter_documents
 from dolma_tools.stages.dedupe.modes.base import Batch, FileView, Mode
-from dolma_tools.stages.dedupe.sidecar import Sidecar
+from dolma_tools.io.attributes import Sidecar
 from dolma_tools.stages.dedupe.work import load_arrays, save_arrays
 
 BATCH = 8192
@@ -72,21 +72,13 @@ def _concatenate(parts: list[dict[str, np.ndarray]], doc_offsets: list[int]) -> 
 
 
 @dataclasses.dataclass(frozen=True)
-class HashTask:
+class HashTask(FileTask):
     """Phase 1: hash one documents file for every mode."""
 
     source: str
     output: str
     modes: tuple[Mode, ...]
     skip_bad_lines: bool
-
-    @property
-    def name(self) -> str:
-        return self.source
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.output,)
 
     def run(self, report: Report) -> collections.Counter:
         skips = SkipCounter() if self.skip_bad_lines else None
@@ -134,7 +126,7 @@ def mode_arrays(arrays: dict[str, np.ndarray], mode: str) -> dict[str, np.ndarra
 
 
 @dataclasses.dataclass(frozen=True)
-class WriteTask:
+class WriteTask(FileTask):
     """Phase 3: turn one file's hashes and decisions into its attribute sidecar."""
 
     source: str
@@ -144,14 +136,6 @@ class WriteTask:
     name_prefix: str
     first_index: int
     modes: tuple[Mode, ...]
-
-    @property
-    def name(self) -> str:
-        return self.source
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.output,)
 
     def run(self, report: Report) -> collections.Counter:
         arrays = load_arrays(self.hashes, skip=DECIDE_ONLY)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import ConfigError, StageError
-from dolma_tools.executor.base import Report
+from dolma_tools.executor.base import FileTask, Report
 from dolma_tools.io import SkipCounter, atomic_writer, encode_attributes, iter_documents
 from dolma_tools.stages.tag.config import TaggerSpec
 from dolma_tools.taggers.base import Tagger
@@ -57,7 +57,7 @@ def _taggers_for_process(specs: tuple[TaggerSpec, ...], modules: tuple[str, ...]
 
 
 @dataclasses.dataclass(frozen=True)
-class TagTask:
+class TagTask(FileTask):
     """Tag one documents file."""
 
     source: str
@@ -66,14 +66,6 @@ class TagTask:
     specs: tuple[TaggerSpec, ...]
     modules: tuple[str, ...]
     skip_bad_lines: bool
-
-    @property
-    def name(self) -> str:
-        return self.source
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.output,)
 
     def run(self, report: Report) -> collections.Counter:
         taggers = _taggers_for_process(self.specs, self.modules, self.experiment)

@@ -24,7 +24,7 @@ from dolma_tools._core import StringColumn
 from dolma_tools.config.models import StrictModel
 from dolma_tools.documents import Document
 from dolma_tools.io import SkipCounter
-from dolma_tools.stages.dedupe.sidecar import Sidecar
+from dolma_tools.io.attributes import Sidecar
 from dolma_tools.stages.dedupe.work import WorkDir
 
 

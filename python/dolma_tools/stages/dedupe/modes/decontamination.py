@@ -28,7 +28,7 @@ from dolma_tools.io import SkipCounter, expand, iter_json
 from dolma_tools.stages.dedupe import bloom as bloom_files
 from dolma_tools.stages.dedupe.bloom import BloomConfig
 from dolma_tools.stages.dedupe.modes.base import Batch, Decider, FileView, Mode
-from dolma_tools.stages.dedupe.sidecar import Sidecar
+from dolma_tools.io.attributes import Sidecar
 from dolma_tools.stages.dedupe.work import WorkDir, load_json, save_json
 
 

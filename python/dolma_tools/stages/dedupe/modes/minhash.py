@@ -23,7 +23,7 @@ from dolma_tools._core import LshIndex, MinHasher
 from dolma_tools.config.models import StrictModel
 from dolma_tools.io import SkipCounter
 from dolma_tools.stages.dedupe.modes.base import Batch, Decider, FileView, Mode
-from dolma_tools.stages.dedupe.sidecar import Sidecar
+from dolma_tools.io.attributes import Sidecar
 from dolma_tools.stages.dedupe.work import WorkDir
 
 

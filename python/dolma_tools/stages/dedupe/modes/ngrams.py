@@ -22,7 +22,7 @@ from dolma_tools.io import SkipCounter
 from dolma_tools.stages.dedupe.bloom import BloomConfig
 from dolma_tools.stages.dedupe.modes.base import Batch, FileView
 from dolma_tools.stages.dedupe.modes.filtered import BloomMode
-from dolma_tools.stages.dedupe.sidecar import Sidecar
+from dolma_tools.io.attributes import Sidecar
 
 
 class NgramsMode(StrictModel):

@@ -1,18 +1,48 @@
-"""The attribute lines of one documents file, written from span arrays.
+"""Attribute sidecars (DESIGN.md, "Attributes"): one line per document, written two ways that
+give the same bytes, and read back.
 
-Every enabled key is on every line (an empty list when nothing is flagged). Modes hand over their
-spans as numpy arrays, and the lines are written in Rust (``encode_attribute_lines``) with no
-Python object per document or span. Scores are formatted by msgspec, once per distinct value, so
-the bytes are exactly those of `dolma_tools.io.encode_attributes`.
+* `encode_attributes`: one line from a mapping of key to spans (taggers, one document at a time);
+* `Sidecar`: every line of a file from span arrays (dedupe): every key on every line (an empty
+  list when nothing is flagged), written in Rust (``encode_attribute_lines``) with no Python object
+  per document or span; scores are formatted by msgspec once per distinct value, so the bytes are
+  exactly `encode_attributes`' (a hypothesis test holds them to it);
+* `iter_attributes`: the lines of a sidecar, checked as they are read.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import msgspec
 import numpy as np
 from numpy.typing import ArrayLike
 
 from dolma_tools._core import StringColumn, encode_attribute_lines
+from dolma_tools.documents import Span
+from dolma_tools.io.jsonl import decode_lines
+
+_encode = msgspec.json.Encoder().encode
+
+
+def encode_attributes(doc_id: str, attributes: dict[str, list[Span]]) -> bytes:
+    """One attribute-sidecar line, newline included."""
+    return _encode({"id": doc_id, "attributes": attributes}) + b"\n"
+
+
+class _AttributeLine(msgspec.Struct):
+    id: str
+    attributes: dict[str, list[tuple[int, int, float]]]
+
+
+_decode_attribute_line = msgspec.json.Decoder(_AttributeLine).decode
+
+
+def iter_attributes(
+    path: str, *, transport_params: dict | None = None
+) -> Iterator[tuple[int, str, dict[str, list[tuple[int, int, float]]]]]:
+    """Yield ``(line_number, id, attributes)`` from an attribute sidecar; any bad line is fatal."""
+    for line_number, record in decode_lines(path, _decode_attribute_line, None, transport_params):
+        yield line_number, record.id, record.attributes
 
 
 class Sidecar:
