@@ -8,7 +8,7 @@ A config runs the modes it names (at least one), in registry order.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import Field, create_model, field_validator, model_validator
 
@@ -26,6 +26,9 @@ _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 class DedupeSettings(ExecutionConfig):
     """What every dedupe run has besides its mode sections."""
+
+    registered_modes: ClassVar[tuple[type[Mode], ...]] = ()
+    """The modes this config class has sections for (set by `dedupe_config_class`)."""
 
     documents: StrList = Field(min_length=1)
     """Document files, folders or globs below a ``documents/`` folder; their order is the input order."""
@@ -46,12 +49,13 @@ class DedupeSettings(ExecutionConfig):
     @model_validator(mode="after")
     def _some_mode(self) -> DedupeSettings:
         if not self.modes():
-            raise ValueError(f"name at least one mode: {', '.join(m.config_key for m in MODES)}")
+            raise ValueError(f"name at least one mode: {', '.join(m.config_key for m in self.registered_modes)}")
         return self
 
     def modes(self) -> list[Mode]:
         """The enabled modes, in registry order, bound to their sections."""
-        return [mode(section) for mode in MODES if (section := getattr(self, mode.config_key, None)) is not None]
+        return [mode(section) for mode in self.registered_modes
+                if (section := getattr(self, mode.config_key, None)) is not None]
 
     def sections(self) -> dict[str, Any]:
         """Enabled mode sections by mode name (``documents``, ``paragraphs`` ...)."""
@@ -65,13 +69,21 @@ def _mode_field(mode: type[Mode]) -> Any:
     return (mode.section | None, Field(default=None, description=doc))
 
 
-DedupeConfig = create_model(  # type: ignore[misc] - the sections are known only once the registry is read
-    "DedupeConfig",
-    __base__=DedupeSettings,
-    __doc__="``dolma-tools dedupe``: flag duplicate documents, paragraphs and contamination as attributes.",
-    __module__=__name__,
-    **{mode.config_key: _mode_field(mode) for mode in MODES},
-)
+def dedupe_config_class(modes: tuple[type[Mode], ...]) -> type[DedupeSettings]:
+    """The dedupe config with an optional section for each of ``modes`` (the stage's own is built
+    from `MODES`; tests build one with an extra mode)."""
+    config = create_model(
+        "DedupeConfig",
+        __base__=DedupeSettings,
+        __doc__="``dolma-tools dedupe``: flag duplicate documents, paragraphs and contamination as attributes.",
+        __module__=__name__,
+        **{mode.config_key: _mode_field(mode) for mode in modes},
+    )
+    config.registered_modes = modes
+    return config
+
+
+DedupeConfig = dedupe_config_class(MODES)
 
 __all__ = ["BloomConfig", "DecontaminationMode", "DedupeConfig", "DocumentsMode", "MinhashMode", "NgramsMode",
            "ParagraphsMode"]

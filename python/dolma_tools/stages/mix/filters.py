@@ -12,6 +12,8 @@ too) ``== != < <= > >= in not in``, ``+ - * /``, number/string/bool literals, tu
 literals (right of ``in``), names and the functions below. Anything else is a `ConfigError` that
 names the column. The expression compiles into closures once per process.
 
+Long because the language is one unit: its grammar, its checks and its evaluation change together.
+
 Names
     ``id``, ``source``, ``length`` (code points of the text), ``added``, ``created``,
     ``metadata.<key>[.<key>...]``.
