@@ -92,3 +92,25 @@ def test_run_executes_a_pipeline_through_a_real_process(corpus: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert [s["documents"] for s in json.loads(done.stdout)] == [1000, 1000]
     assert (corpus / "attributes" / "b" / "web" / "part-3.jsonl.gz").exists()
+
+
+def test_run_takes_workers_on_error_and_overwrite_for_every_stage(corpus: Path) -> None:
+    pipeline = corpus / "pipeline.yaml"
+    pipeline.write_text(f"stages:\n  - tag: {{documents: {corpus}/documents, experiment: a, taggers: [char_length_v1]}}\n"
+                        f"  - tag: {{documents: {corpus}/documents, experiment: b, taggers: [word_count_v1], workers: 3}}\n")
+    first = invoke("run", str(pipeline), "--workers", "1", "-q")
+    assert first.exit_code == 0, first.output
+    again = json.loads(invoke("run", str(pipeline), "--workers", "1", "--overwrite", "--on-error", "skip", "-q").output)
+    assert [s["files_processed"] for s in again] == [4, 4]
+    resumed = json.loads(invoke("run", str(pipeline), "--workers", "1", "-q").output)
+    assert [s["files_processed"] for s in resumed] == [0, 0]
+    bad = invoke("run", str(pipeline), "--workers", "0")
+    assert bad.exit_code == 2 and "stages.0.tag.workers" in bad.output
+
+
+def test_every_example_in_help_names_a_file_that_exists() -> None:
+    root = Path(__file__).resolve().parents[2]
+    for command in ("tag", "dedupe", "mix", "run", "sample", "config"):
+        for word in (main.commands[command].help or "").replace(")", " ").split():
+            if word.startswith("configs/"):
+                assert (root / word).exists(), f"{command} --help cites {word}"

@@ -22,7 +22,7 @@ def tag(ctx: click.Context, config_path, quiet, **flags) -> None:
     Example:
       dolma-tools tag -d 'sample/documents/*/*.jsonl.gz' -e counts \\
           -t char_length_v1 -t word_count_v1 --workers 4
-      dolma-tools tag -c configs/tag.yaml --workers 8 --on-error skip
+      dolma-tools tag -c configs/tag-quality.yaml --workers 8 --on-error skip
 
     Any config key can be overridden as --key value (dotted for nested keys).
     """

@@ -76,3 +76,14 @@ def test_kill_and_rerun_equals_a_clean_run(tmp_path, tokenizer_path):
     for name in killed:
         if "manifest" not in name:
             assert killed[name] == fresh[name], name
+
+
+def test_progress_counts_each_mixed_document_once_per_output(corpus, tmp_path, tokenizer_path):
+    path = tmp_path / "mix.yaml"
+    path.write_text(yaml.safe_dump(mix_config(corpus, tmp_path / "out", tokenizer_path, workers=1)))
+    result = CliRunner().invoke(main, ["mix", "-c", str(path)])
+    assert result.exit_code == 0, result.output
+    mixed = sum(s["documents"] for s in read_json(tmp_path / "out" / "tokens" / "manifest.json")["mixture"].values())
+    last = {line.split(":")[0] + ":" + line.split(":")[1]: line for line in result.stderr.splitlines()
+            if line.startswith("mix:") and "files" in line}
+    assert f"documents {mixed:,} " in last["mix:documents"] and f"documents {mixed:,} " in last["mix:tokens"]

@@ -51,7 +51,7 @@ class StreamConfig(StrictModel):
     attributes: StrList = Field(default_factory=list)
     """Attribute runs (folders under ``attributes/``) joined to every document."""
     filter: str | None = None
-    """Keep documents for which this expression is true (see ``dolma_tools.stages.mix.filters``)."""
+    """Keep documents for which this expression is true (the language: ``docs/filters.md``)."""
     spans: list[SpanRuleConfig] = Field(default_factory=list)
     """Spans to remove or replace in kept documents."""
     weight: float = Field(default=1.0, gt=0)

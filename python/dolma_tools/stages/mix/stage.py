@@ -228,7 +228,9 @@ class MixStage(Stage[MixConfig]):
         limits = _thresholds(config, tasks)
         document_tasks = _document_tasks(config, tasks, limits)
         token_tasks = _token_tasks(config, tasks, limits, info.dtype if info else "uint16")
-        phases.run(Phase("mix:shards", [*document_tasks, *token_tasks]))
+        # (one phase per output: each counts the mixed documents once in its progress line)
+        phases.run(Phase("mix:documents", document_tasks))
+        phases.run(Phase("mix:tokens", token_tasks))
         mixture = _mixture(config, tasks, limits)
         outcome = Outcome.from_counters(root, first, counters, reports=_manifest_paths(config))
         outcome.counts["mixture"] = mixture
