@@ -12,6 +12,7 @@ from types import ModuleType
 from dolma_tools.errors import ConfigError
 
 STAGES: dict[str, tuple[str, str]] = {
+    "extract": ("dolma_tools.stages.extract.stage", "ExtractConfig"),
     "tag": ("dolma_tools.stages.tag", "TagConfig"),
     "dedupe": ("dolma_tools.dedupe.stage", "DedupeConfig"),
     "mix": ("dolma_tools.mix.stage", "MixConfig"),
