@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import re
 from typing import Literal
@@ -52,6 +53,12 @@ class ExtractConfig(ExecutionConfig):
         if not _NAME.match(value):
             raise ValueError("use letters, digits, '_', '-' or '.' (it names a folder)")
         return value
+
+    @field_validator("added", mode="before")
+    @classmethod
+    def _iso(cls, value: object) -> object:
+        """YAML (and ``--added 2024-05-01``) read a bare date as a date: keep it as written."""
+        return value.isoformat() if isinstance(value, datetime.date) else value
 
     @field_validator("keep_headers", "keep_meta", "html_types")
     @classmethod

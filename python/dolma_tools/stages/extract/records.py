@@ -125,7 +125,7 @@ def _check_tail(path: str, last: Record | None, transport_params: dict | None) -
     header_end = data.find(b"\r\n\r\n")
     block_end = header_end + 4 + int(_header_value(data[:header_end], b"content-length") or 0)
     rest = data[block_end:] if header_end >= 0 else data
-    if header_end < 0 or len(data) < block_end or rest.strip(b"\r\n"):
+    if header_end < 0 or not rest.startswith(b"\r\n\r\n") or rest.strip(b"\r\n"):
         raise InputError(
             path, None, "truncated_archive",
             f"the file does not end with a complete record after byte {start} (cut short or damaged)",
