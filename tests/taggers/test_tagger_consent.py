@@ -113,7 +113,7 @@ def test_a_host_without_robots_txt_is_unrestricted_and_recorded(tmp_path: Path) 
     for url in ("http://gone.example/x", "http://elsewhere.example/"):
         values = _values(tagger, _doc(url))
         assert values["robots_missing"] == 1.0 and values["robots_ai_disallowed"] == 0.0
-    assert tagger.store.hosts["a.example"].fetched == "2024-06-01"
+    assert tagger.store.fetched["a.example"] == "2024-06-01"
 
 
 def test_a_bad_store_line_names_file_and_line(tmp_path: Path) -> None:
@@ -195,3 +195,26 @@ def test_tagged_through_the_tag_stage(tmp_path: Path) -> None:
     rows = [attrs for _, _, attrs in iter_attributes(str(tmp_path / "attributes" / "c" / "d.jsonl.gz"))]
     restricted = [attrs["c__consent_v1__restricted"][0][2] for attrs in rows]
     assert restricted == [0.0, 1.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("body", [
+    "User-agent: *\nDisallow: /\n",
+    "User-agent: GPT*\nDisallow: /a\n\nUser-agent: *\nAllow: /\n",
+    "User agent GPTBot\nDissallow /a\n",
+    "useragent: claudebot\nuser-agent: ccbot\ndisalow: /a/\n\nUser-agent: *\nDisallow: /b\n",
+    "User-agent: Google-Extended\nDisallow: /\nUser-agent: Googlebot\nAllow: /\n",
+    "User-agent: bot\nDisallow: /\n",
+    "Sitemap: https://x.example/s.xml\nUser-agent: *\nAllow: /\n",
+    "",
+])
+@pytest.mark.parametrize("path", ["/a/1", "/b/2", "/c"])
+def test_the_shortcuts_give_protegos_answer_for_every_agent(body: str, path: str) -> None:
+    from protego import Protego
+
+    from dolma_tools_taggers.robots_store import HostRobots
+
+    url = f"https://x.example{path}"
+    parser = Protego.parse(body)
+    refused, star = HostRobots(body).refusals(url, DEFAULT_AGENTS)
+    assert refused == [a for a in DEFAULT_AGENTS if not parser.can_fetch(url, a)]
+    assert star == (not parser.can_fetch(url, "*"))

@@ -26,6 +26,8 @@ def normalize_host(value: str) -> str | None:
     if not host:
         return None
     host = host.rstrip(".")
+    if host.isascii():
+        return host  # already its IDNA form; the codec would cost more than the rest together
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:

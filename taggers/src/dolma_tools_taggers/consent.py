@@ -33,7 +33,7 @@ from dolma_tools_taggers.page_signals import (
     signal_maps,
     tdm_reserved,
 )
-from dolma_tools_taggers.robots_store import RobotsStore, disallowed_agents, with_scheme
+from dolma_tools_taggers.robots_store import RobotsStore, with_scheme
 
 DEFAULT_AGENTS = (
     "GPTBot", "CCBot", "ClaudeBot", "anthropic-ai", "Google-Extended", "Applebot-Extended", "Bytespider",
@@ -98,13 +98,13 @@ class ConsentTagger(Tagger):
         if robots is None:
             return {"robots_missing": 1.0, "robots_ai_disallowed": 0.0, "robots_star_disallowed": 0.0,
                     "content_signal_ai_train_no": 0.0}
-        refused = disallowed_agents(robots, url, self.agents)
+        refused, star = robots.refusals(url, self.agents)
         values = {agent_key(agent): 1.0 for agent in refused}
         signals = robots.content_signals(self.lower_agents)
         values.update({
             "robots_missing": 0.0,
             "robots_ai_disallowed": float(bool(refused)),
-            "robots_star_disallowed": float(not robots.parser().can_fetch(url, "*")),
+            "robots_star_disallowed": float(star),
             "content_signal_ai_train_no": float(signals.get("ai-train") in ("no", "n")),
         })
         return values

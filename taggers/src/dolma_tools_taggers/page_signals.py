@@ -40,10 +40,11 @@ def _directives(value: str) -> list[tuple[str | None, str]]:
 def robots_directives(headers: Mapping[str, str], meta: Mapping[str, str], agents: Collection[str]) -> set[str]:
     """Robots directives that apply to everyone or to one of ``agents`` (lower-cased names)."""
     applies = {None, "*", *agents}
-    found = {d for agent, d in _directives(headers.get("x-robots-tag", "")) if agent in applies}
-    found |= {d for _, d in _directives(meta.get("robots", ""))}
-    for agent in agents:
-        found |= {d for _, d in _directives(meta.get(agent, ""))}
+    tag = headers.get("x-robots-tag")
+    found = {d for agent, d in _directives(tag) if agent in applies} if tag else set()
+    for name, value in meta.items():
+        if name == "robots" or name in agents:
+            found |= {d for _, d in _directives(value)}
     if "none" in found:
         found.add("noindex")
     return found
