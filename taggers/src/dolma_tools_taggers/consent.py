@@ -95,7 +95,7 @@ class ConsentTagger(Tagger):
 
     def _robots(self, url: str | None) -> dict[str, float]:
         robots = self.store.get(url) if url and self.store is not None else None
-        if robots is None:
+        if robots is None or url is None:
             return {"robots_missing": 1.0, "robots_ai_disallowed": 0.0, "robots_star_disallowed": 0.0,
                     "content_signal_ai_train_no": 0.0}
         refused, star = robots.refusals(url, self.agents)

@@ -35,7 +35,8 @@ def header(headers: list[tuple[str, str]], name: str) -> str | None:
 
 
 def _dechunk(data: bytes) -> bytes:
-    out, position = [], 0
+    out: list[bytes] = []
+    position = 0
     while True:
         line_end = data.find(b"\r\n", position)
         if line_end < 0:

@@ -17,7 +17,7 @@ def _resiliparse() -> Extractor:
     from resiliparse.extract.html2text import extract_plain_text
 
     def extract(tree: object, html: str) -> str:
-        return extract_plain_text(tree, preserve_formatting=True, main_content=True, alt_texts=False)
+        return extract_plain_text(tree, preserve_formatting=True, main_content=True, alt_texts=False)  # type: ignore[arg-type]
 
     return extract
 

@@ -39,6 +39,7 @@ class Record:
 
 
 def _fastwarc():
+    """FastWARC's iterator, imported on use: the module loads without the ``warc`` extra."""
     from fastwarc.warc import ArchiveIterator
 
     return ArchiveIterator
