@@ -11,7 +11,7 @@ df = dt.read_documents("sample/documents").to_pandas()
 from typing import TYPE_CHECKING, Any
 
 from dolma_tools._core import __version__
-from dolma_tools.api import DocumentStream, dedupe, mix, read_documents, run, tag
+from dolma_tools.api import DocumentStream, dedupe, extract, mix, read_documents, run, tag
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import ConfigError, DolmaToolsError, InputError, StageError
 
@@ -44,6 +44,7 @@ __all__ = [
     "__version__",
     "dedupe",
     "document_span",
+    "extract",
     "mix",
     "read_documents",
     "run",

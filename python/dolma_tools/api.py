@@ -58,6 +58,12 @@ def _run_stage(stage: str, options: dict[str, Any], quiet: bool) -> RunSummary:
     return run_stage(stage_class(config), quiet=quiet)
 
 
+def extract(warcs: str | Sequence[str], destination: str, *, quiet: bool = True, **options: Any) -> RunSummary:
+    """WARC/WET files to documents under ``<destination>/documents/<source>/`` (same options as
+    ``dolma-tools extract``, e.g. ``extractor="trafilatura"``; needs ``dolma-tools[warc]``)."""
+    return _run_stage("extract", {"warcs": warcs, "destination": destination, **options}, quiet)
+
+
 def tag(
     documents: str | Sequence[str],
     experiment: str,

@@ -7,6 +7,7 @@ import click
 from dolma_tools._core import __version__
 from dolma_tools.cli.config import config
 from dolma_tools.cli.dedupe import dedupe
+from dolma_tools.cli.extract import extract
 from dolma_tools.cli.list_taggers import list_taggers
 from dolma_tools.cli.mix import mix
 from dolma_tools.cli.run import run
@@ -27,5 +28,5 @@ def main() -> None:
     """
 
 
-for command in (tag, dedupe, mix, list_taggers, run, config, sample, train_fasttext):
+for command in (extract, tag, dedupe, mix, list_taggers, run, config, sample, train_fasttext):
     main.add_command(command)

@@ -75,6 +75,13 @@ def _open_raw(path: str, mode: str, transport_params: dict | None = None) -> Bin
 
 
 @contextlib.contextmanager
+def open_raw(path: str, transport_params: dict | None = None) -> Iterator[BinaryIO]:
+    """Open ``path`` for reading its bytes as stored (no decompression), local or remote."""
+    with _open_raw(path, "rb", transport_params) as raw:
+        yield raw
+
+
+@contextlib.contextmanager
 def open_read(path: str, transport_params: dict | None = None) -> Iterator[BinaryIO]:
     """Open ``path`` for reading decompressed bytes, buffered for fast line iteration."""
     with _open_raw(path, "rb", transport_params) as raw:
