@@ -12,7 +12,7 @@ from typing import Any
 from dolma_tools.config.models import ExecutionConfig
 from dolma_tools.executor.base import Executor, Task, make_executor
 from dolma_tools.executor.progress import Progress
-from dolma_tools.io.compression import atomic_writer, exists
+from dolma_tools.io.compression import atomic_writer, exists, remove_debris
 
 SKIPPED_PREFIX = "skipped."
 """Counters named ``skipped.<reason>`` are lines left out under ``on_error: skip``."""
@@ -61,6 +61,7 @@ def run_tasks(
     """
     started = time.monotonic()
     todo = pending_tasks(tasks, execution.overwrite)
+    remove_debris(path for task in tasks for path in task.outputs)  # temporary files of killed attempts
     progress = Progress(stage, len(todo), quiet=quiet)
     totals: collections.Counter = collections.Counter()
     owned = executor is None

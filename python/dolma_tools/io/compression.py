@@ -16,19 +16,22 @@ document mix's time.
 Writing: `atomic_writer` never leaves a partial file under the final name. Locally it writes a
 hidden temporary file in the destination folder and renames it into place; on object stores the
 object only appears when the multipart upload completes, and an exception aborts the upload.
-Output is byte-for-byte reproducible (gzip header with no timestamp or file name).
+Output is byte-for-byte reproducible (gzip header with no timestamp or file name). A process
+killed mid-write (SIGKILL, power loss) cannot clean up after itself: `remove_debris` deletes what
+such attempts left, and the runner calls it for the outputs of every task before it runs.
 """
 
 from __future__ import annotations
 
 import bz2
+import collections
 import contextlib
 import io
 import os
 import sys
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from isal import igzip, isal_zlib
@@ -203,7 +206,7 @@ def atomic_writer(path: str, transport_params: dict | None = None) -> Iterator[B
     local = path.removeprefix("file://")
     folder = os.path.dirname(local) or "."
     os.makedirs(folder, exist_ok=True)
-    temporary = os.path.join(folder, f".{os.path.basename(local)}.tmp-{uuid.uuid4().hex[:12]}")
+    temporary = os.path.join(folder, f".{os.path.basename(local)}{TEMPORARY_MARK}{uuid.uuid4().hex[:12]}")
     try:
         with open(temporary, "wb") as raw:
             stream = _compressing(raw, codec)
@@ -215,6 +218,69 @@ def atomic_writer(path: str, transport_params: dict | None = None) -> Iterator[B
         with contextlib.suppress(FileNotFoundError):
             os.remove(temporary)
         raise
+
+
+TEMPORARY_MARK = ".tmp-"
+"""Temporary files are ``.<name>.tmp-<random>`` beside their destination ``<name>``."""
+
+
+def _temporary_of(name: str, outputs: set[str]) -> bool:
+    """Whether file ``name`` is a temporary file of one of the file names ``outputs``."""
+    mark = name.rfind(TEMPORARY_MARK)
+    return name.startswith(".") and mark > 1 and name[1:mark] in outputs
+
+
+def remove_debris(outputs: Iterable[str], transport_params: dict | None = None) -> int:
+    """Delete what interrupted writes of ``outputs`` left behind, and return how many: locally the
+    ``.<name>.tmp-*`` files beside each output; on S3 such objects and unfinished multipart
+    uploads of the output itself. Only for outputs about to be (re)written: a write of the same
+    output still running elsewhere would lose its temporary file."""
+    folders: dict[str, set[str]] = collections.defaultdict(set)
+    for path in outputs:
+        local = path if is_remote(path) else path.removeprefix("file://")
+        folder, _, name = local.rpartition("/")
+        folders[folder].add(name)
+    removed = 0
+    for folder, names in folders.items():
+        if not is_remote(folder):
+            removed += _remove_local_debris(folder or ".", names)
+        elif folder.startswith(("s3://", "s3a://")):
+            removed += _remove_s3_debris(folder, names, transport_params)
+    return removed
+
+
+def _remove_local_debris(folder: str, names: set[str]) -> int:
+    removed = 0
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError), os.scandir(folder) as entries:
+        for entry in entries:
+            if _temporary_of(entry.name, names):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(entry.path)
+                    removed += 1
+    return removed
+
+
+def _remove_s3_debris(folder: str, names: set[str], transport_params: dict | None) -> int:
+    client = (transport_params or {}).get("client")
+    if client is None:
+        import boto3
+
+        client = boto3.client("s3")
+    bucket, _, prefix = folder.partition("://")[2].partition("/")
+    prefix = f"{prefix}/" if prefix else ""
+    removed = 0
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix + "."):
+        for item in page.get("Contents", []):
+            if _temporary_of(item["Key"][len(prefix):], names):
+                client.delete_object(Bucket=bucket, Key=item["Key"])
+                removed += 1
+    for page in client.get_paginator("list_multipart_uploads").paginate(Bucket=bucket, Prefix=prefix):
+        for upload in page.get("Uploads", []):
+            name = upload["Key"][len(prefix):]
+            if name in names or _temporary_of(name, names):
+                client.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+                removed += 1
+    return removed
 
 
 def exists(path: str, transport_params: dict | None = None) -> bool:
