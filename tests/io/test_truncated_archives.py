@@ -127,3 +127,13 @@ def test_garbage_after_a_complete_member_is_damage_at_the_next_line(tmp_path: Pa
     path.write_bytes(data + os.urandom(64))
     for ids, end in read_both_ways(str(path), skip=True):
         assert len(ids) == 100 and end == {"truncated_or_corrupt_archive": 1}
+
+
+def test_a_zero_byte_file_shows_in_the_run_summary(corpus: Path) -> None:
+    import dolma_tools as dt
+
+    (corpus / "documents" / "web" / "part-9.jsonl.gz").write_bytes(b"")
+    with pytest.raises(InputError, match=r"part-9\.jsonl\.gz: empty_file: 0 bytes"):
+        dt.tag(str(corpus / "documents"), "exp", ["char_length_v1"], workers=1)
+    summary = dt.tag(str(corpus / "documents"), "exp2", ["char_length_v1"], workers=2, on_error="skip")
+    assert (summary.documents, summary.skipped) == (1000, {"empty_file": 1})
