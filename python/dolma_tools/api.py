@@ -18,34 +18,53 @@ if TYPE_CHECKING:
 # worker process, which imports the package first) stays cheap.
 
 
-class DocumentStream:
-    """Documents from files, read lazily; iterate it, or convert it to pandas or Arrow."""
+PANDAS_MISSING = "to_pandas() needs pandas, which dolma-tools does not install by default: pip install 'dolma-tools[pandas]'"
 
-    def __init__(self, paths: str | Sequence[str], *, on_error: str = "fail") -> None:
+
+class DocumentStream:
+    """Documents from files, read lazily; iterate it, or convert it to pandas or Arrow (with the
+    chosen attribute sets joined, one column per attribute key)."""
+
+    def __init__(self, paths: str | Sequence[str], *, on_error: str = "fail", attributes: Sequence[str] = ()) -> None:
         from dolma_tools.io import SkipCounter, expand
 
         self.paths = expand(list(paths) if not isinstance(paths, str) else paths)
         self.skips = SkipCounter() if on_error == "skip" else None
+        self.attributes = [attributes] if isinstance(attributes, str) else list(attributes)
 
     def __iter__(self) -> Iterator[Document]:
-        from dolma_tools.io import iter_documents
+        for doc, _ in self.with_attributes():
+            yield doc
+
+    def with_attributes(self) -> Iterator[tuple[Document, dict[str, list]]]:
+        """Each document with its attributes (``{"<set>__<tagger>__<key>": [[start, end, score], ...]}``)
+        from the chosen sets' sidecars, ids checked line by line (a mismatch is an `InputError`)."""
+        from dolma_tools.stages.mix.join import iter_joined
 
         for path in self.paths:
-            for _, doc in iter_documents(path, skips=self.skips):
-                yield doc
+            for _, doc, attributes in iter_joined(path, self.attributes, self.skips):
+                yield doc, attributes
 
     def to_arrow(self) -> pyarrow.Table:
-        import pyarrow as pa
+        """One row per document: its fields, then one column per attribute key (see `dolma_tools.io.table`)."""
+        from dolma_tools.io.table import documents_table
 
-        return pa.Table.from_pylist([doc.to_dict() for doc in self])
+        return documents_table(list(self.with_attributes()))
 
     def to_pandas(self) -> pandas.DataFrame:
+        try:
+            import pandas  # noqa: F401  (pyarrow's conversion needs it)
+        except ImportError:
+            raise ModuleNotFoundError(PANDAS_MISSING, name="pandas") from None
         return self.to_arrow().to_pandas()
 
 
-def read_documents(paths: str | Sequence[str], *, on_error: str = "fail") -> DocumentStream:
-    """Documents from files, folders or globs (JSONL of any compression, or Parquet)."""
-    return DocumentStream(paths, on_error=on_error)
+def read_documents(
+    paths: str | Sequence[str], *, on_error: str = "fail", attributes: Sequence[str] = ()
+) -> DocumentStream:
+    """Documents from files, folders or globs (JSONL of any compression, or Parquet), joined with
+    the attribute sets named in ``attributes`` (sidecars at ``attributes/<name>/<same path>``)."""
+    return DocumentStream(paths, on_error=on_error, attributes=attributes)
 
 
 def _run_stage(stage: str, options: dict[str, Any], quiet: bool) -> RunSummary:

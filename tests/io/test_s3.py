@@ -95,3 +95,18 @@ def test_s3_reads_report_bad_lines_and_missing_matches(bucket) -> None:
         list(iter_documents(f"s3://{name}/documents/bad.jsonl"))
     with pytest.raises(ConfigError, match="no document files match"):
         expand(f"s3://{name}/nothing/*.jsonl.gz")
+
+
+def test_remove_debris_on_s3_deletes_temporary_objects_and_unfinished_uploads(bucket) -> None:
+    from dolma_tools.io.compression import remove_debris
+
+    client, name = bucket
+    for key in ["out/a.jsonl.gz", "out/.a.jsonl.gz.tmp-0123", "out/.b.jsonl.gz.tmp-0123", "out/sub/.a.jsonl.gz.tmp-1"]:
+        client.put_object(Bucket=name, Key=key, Body=b"x")
+    killed = client.create_multipart_upload(Bucket=name, Key="out/a.jsonl.gz")["UploadId"]
+    other = client.create_multipart_upload(Bucket=name, Key="out/b.jsonl.gz")["UploadId"]
+    assert remove_debris([f"s3://{name}/out/a.jsonl.gz"]) == 2
+    keys = sorted(item["Key"] for item in client.list_objects_v2(Bucket=name)["Contents"])
+    assert keys == ["out/.b.jsonl.gz.tmp-0123", "out/a.jsonl.gz", "out/sub/.a.jsonl.gz.tmp-1"]
+    uploads = client.list_multipart_uploads(Bucket=name).get("Uploads", [])
+    assert [upload["UploadId"] for upload in uploads] == [other] and killed != other
