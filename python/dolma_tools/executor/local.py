@@ -65,11 +65,16 @@ class _BatchedReport:
 
 
 class _Terminated(SystemExit):
-    """Raised in a worker by SIGTERM: unwinds the running task, then the worker exits quietly."""
+    """Raised in a worker by SIGTERM during a task: unwinds it, then the worker exits."""
+
+
+_in_task = False
 
 
 def _terminate(signum: int, frame: object) -> None:
-    raise _Terminated(128 + signum)
+    if _in_task:
+        raise _Terminated(128 + signum)
+    os._exit(128 + signum)  # between tasks nothing is open, and the pool's own code must not catch it
 
 
 def _init_worker(progress: multiprocessing.Queue, threads: int) -> None:
@@ -91,12 +96,15 @@ def _init_worker(progress: multiprocessing.Queue, threads: int) -> None:
 
 def _run_in_worker(task: Task) -> collections.Counter:
     assert _progress_queue is not None
+    global _in_task
     report = _BatchedReport(_progress_queue)
     try:
+        _in_task = True
         return run_task(task, report)
     except _Terminated as stop:  # the task has unwound (temporary files removed): nothing to report
         os._exit(stop.code)
     finally:
+        _in_task = False
         report.flush()
 
 
@@ -226,3 +234,6 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+        if process.is_alive():  # a task that swallowed the exception: no clean-up left to wait for
+            process.kill()
+            process.join()
