@@ -21,6 +21,7 @@ import msgspec
 from dolma_tools._core import StringColumn, scan_documents
 from dolma_tools.documents import Document, document_problem
 from dolma_tools.errors import InputError
+from dolma_tools.io.formats import is_parquet
 from dolma_tools.io.compression import DECOMPRESSION_ERRORS, EmptyArchiveError, atomic_writer, read_blocks
 
 _BOM = b"\xef\xbb\xbf"
@@ -150,7 +151,7 @@ def iter_documents(
     transport_params: dict | None = None,
 ) -> Iterator[tuple[int, Document]]:
     """Yield ``(line_number, Document)`` from a JSONL (any compression) or Parquet file."""
-    if path.endswith(".parquet"):
+    if is_parquet(path):
         from dolma_tools.io.parquet import iter_parquet_documents
 
         yield from iter_parquet_documents(path, skips=skips, transport_params=transport_params)
@@ -179,7 +180,7 @@ def iter_document_columns(
     here as `iter_documents` decodes it, so errors keep their file, line and reason, and a line
     msgspec accepts after all (a repeated key, say) sends its block down the slow road.
     """
-    if path.endswith(".parquet"):
+    if is_parquet(path):
         yield from _columns_of_documents(iter_documents(path, skips=skips, transport_params=transport_params))
         return
     first = 1

@@ -13,9 +13,8 @@ import os
 
 from dolma_tools.errors import ConfigError
 from dolma_tools.io.compression import is_remote
+from dolma_tools.io.formats import DOCUMENT_SUFFIXES, PARQUET_SUFFIX, is_parquet
 
-DOCUMENT_SUFFIXES = (".jsonl", ".jsonl.gz", ".json.gz", ".jsonl.zst", ".json.zst",
-                     ".jsonl.zstd", ".json.zstd", ".jsonl.bz2", ".json.bz2", ".parquet")
 _WILDCARDS = "*?["
 
 
@@ -108,8 +107,8 @@ def attributes_path(document_path: str, name: str) -> str:
     Sidecars are always JSONL, so the sidecar of ``x.parquet`` is ``x.jsonl.gz``.
     """
     root, rest = split_documents_path(document_path)
-    if rest.endswith(".parquet"):
-        rest = rest[: -len(".parquet")] + ".jsonl.gz"
+    if is_parquet(rest):
+        rest = rest[: -len(PARQUET_SUFFIX)] + ".jsonl.gz"
     return f"{root}/attributes/{name}/{rest}" if root else f"attributes/{name}/{rest}"
 
 
