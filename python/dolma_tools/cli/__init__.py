@@ -11,6 +11,7 @@ from dolma_tools.cli.list_taggers import list_taggers
 from dolma_tools.cli.mix import mix
 from dolma_tools.cli.run import run
 from dolma_tools.cli.sample import sample
+from dolma_tools.cli.stats import stats
 from dolma_tools.cli.tag import tag
 from dolma_tools.cli.train_fasttext import train_fasttext
 
@@ -27,5 +28,5 @@ def main() -> None:
     """
 
 
-for command in (tag, dedupe, mix, list_taggers, run, config, sample, train_fasttext):
+for command in (tag, dedupe, mix, stats, list_taggers, run, config, sample, train_fasttext):
     main.add_command(command)

@@ -15,6 +15,7 @@ STAGES: dict[str, tuple[str, str]] = {
     "tag": ("dolma_tools.stages.tag", "TagConfig"),
     "dedupe": ("dolma_tools.dedupe.stage", "DedupeConfig"),
     "mix": ("dolma_tools.mix.stage", "MixConfig"),
+    "stats": ("dolma_tools.stages.stats.stage", "StatsConfig"),
 }
 
 

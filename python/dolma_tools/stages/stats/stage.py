@@ -1,0 +1,115 @@
+"""The stats stage: one task per documents file and per token shard, then a merge in input order.
+
+Tasks write partial results under ``<output>/_parts/<fingerprint>/`` (atomically), so a rerun
+only measures what is missing and a finished run only re-merges; the fingerprint covers the
+inputs and every setting that changes the figures, so a changed config never reuses old parts.
+The driver adds the partials in input order and writes ``stats.json`` and ``report.html``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import Any
+
+import msgspec
+
+from dolma_tools.errors import ConfigError
+from dolma_tools.executor import RunSummary, run_tasks
+from dolma_tools.executor.base import Task
+from dolma_tools.io import atomic_writer, attributes_path, expand, split_documents_path
+from dolma_tools.io.compression import is_remote, open_read
+from dolma_tools.stages.stats.build import build_stats
+from dolma_tools.stages.stats.config import EXECUTION_KEYS, StatsConfig
+from dolma_tools.stages.stats.merge import merge
+from dolma_tools.stages.stats.result import Stats
+from dolma_tools.stages.stats.shards import manifest_path, shards_of
+from dolma_tools.stages.stats.tasks import DocumentStatsTask, ShardStatsTask
+
+
+def check(config: StatsConfig) -> None:
+    """Checks that need no input files."""
+    if not config.documents and not config.tokens:
+        raise ConfigError("stats: give 'documents' and/or 'tokens'")
+
+
+def _attribute_sets(files: list[str], names: list[str] | None) -> list[str]:
+    """The sets named, or every set folder beside the documents' root(s) (local inputs)."""
+    if names is not None:
+        return list(names)
+    found: set[str] = set()
+    for path in files:
+        root, _ = split_documents_path(path)
+        if is_remote(root):
+            raise ConfigError("stats: list 'attributes' explicitly for remote documents (no folder discovery)")
+        folder = os.path.join(root, "attributes")
+        if os.path.isdir(folder):
+            found.update(name for name in os.listdir(folder) if os.path.isdir(os.path.join(folder, name))
+                         and not name.startswith(("_", ".")))
+    return sorted(found)
+
+
+def _sidecars(path: str, sets: list[str]) -> tuple[str, ...]:
+    out = []
+    for name in sets:
+        sidecar = attributes_path(path, name)
+        if not is_remote(sidecar) and not os.path.exists(sidecar):
+            raise ConfigError(f"stats: attribute set {name!r} has no sidecar for {path} (expected {sidecar}); "
+                              "list the sets to read under 'attributes'")
+        out.append(sidecar)
+    return tuple(out)
+
+
+def _fingerprint(config: StatsConfig, files: list[str], manifests: list[str]) -> str:
+    settings = config.model_dump(mode="json", exclude=set(EXECUTION_KEYS) | {"title", "output"})
+    blob = json.dumps([settings, files, manifests], sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def plan(config: StatsConfig) -> list[Task]:
+    """One task per documents file, then one per token shard (validated before any work)."""
+    check(config)
+    files = expand(config.documents) if config.documents else []
+    sets = _attribute_sets(files, config.attributes) if files else []
+    manifests = [manifest_path(p) for p in config.tokens]
+    parts = f"{config.output}/_parts/{_fingerprint(config, files, manifests)}"
+    tasks: list[Task] = [
+        DocumentStatsTask(path, f"{parts}/documents-{n:06d}.json", _sidecars(path, sets) if sets else (),
+                          config.language, config.on_error == "skip")
+        for n, path in enumerate(files)
+    ]
+    shards = [shard for manifest in manifests for shard in shards_of(manifest)]
+    tasks += [ShardStatsTask(shard, f"{parts}/tokens-{n:06d}.json") for n, shard in enumerate(shards)]
+    return tasks
+
+
+def _merged(tasks: list[Task]) -> dict[str, Any]:
+    total: dict[str, Any] = {}
+    for task in tasks:
+        with open_read(task.outputs[0]) as stream:
+            merge(total, msgspec.json.decode(stream.read()))
+    return total
+
+
+def compute(config: StatsConfig, *, quiet: bool = False) -> tuple[RunSummary, Stats]:
+    """Measure what is not measured yet, merge, and write ``stats.json`` and ``report.html``."""
+    from dolma_tools.stages.stats.report import render_report
+
+    tasks = plan(config)
+    summary = run_tasks("stats", tasks, config, summary_path=f"{config.output}/_summary.json", quiet=quiet)
+    files = sum(isinstance(t, DocumentStatsTask) for t in tasks)
+    manifests = [manifest_path(p) for p in config.tokens]
+    recorded = config.model_dump(mode="json", exclude=set(EXECUTION_KEYS))
+    stats = Stats(build_stats(_merged(tasks), files=files, config=recorded, manifests=manifests))
+    with atomic_writer(f"{config.output}/stats.json") as stream:
+        stream.write(stats.to_json().encode())
+    with atomic_writer(f"{config.output}/report.html") as stream:
+        stream.write(render_report(stats, config.title).encode())
+    return summary, stats
+
+
+def run(config: StatsConfig, *, quiet: bool = False) -> RunSummary:
+    """The stage entry point: `compute`, returning the run summary."""
+    summary, _ = compute(config, quiet=quiet)
+    return summary
