@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from dolma_tools._core import __version__
 import dolma_tools.dedupe  # noqa: F401  (loaded first, so the dedupe() function below is not shadowed by it)
 import dolma_tools.mix  # noqa: F401  (same reason: the mix() function below wins over the subpackage)
-from dolma_tools.api import DocumentStream, dedupe, mix, read_documents, run, tag
+from dolma_tools.api import DocumentStream, dedupe, mix, read_documents, run, stats, tag
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import ConfigError, DolmaToolsError, InputError, StageError
 
@@ -49,5 +49,6 @@ __all__ = [
     "mix",
     "read_documents",
     "run",
+    "stats",
     "tag",
 ]

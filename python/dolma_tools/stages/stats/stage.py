@@ -100,7 +100,7 @@ def compute(config: StatsConfig, *, quiet: bool = False) -> tuple[RunSummary, St
     summary = run_tasks("stats", tasks, config, summary_path=f"{config.output}/_summary.json", quiet=quiet)
     files = sum(isinstance(t, DocumentStatsTask) for t in tasks)
     manifests = [manifest_path(p) for p in config.tokens]
-    recorded = config.model_dump(mode="json", exclude=set(EXECUTION_KEYS))
+    recorded = config.model_dump(mode="json", exclude=set(EXECUTION_KEYS) | {"output"})
     stats = Stats(build_stats(_merged(tasks), files=files, config=recorded, manifests=manifests))
     with atomic_writer(f"{config.output}/stats.json") as stream:
         stream.write(stats.to_json().encode())
