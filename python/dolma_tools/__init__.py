@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from dolma_tools._core import __version__
 import dolma_tools.dedupe  # noqa: F401  (loaded first, so the dedupe() function below is not shadowed by it)
 import dolma_tools.mix  # noqa: F401  (same reason: the mix() function below wins over the subpackage)
-from dolma_tools.api import DocumentStream, dedupe, mix, read_documents, run, stats, tag
+from dolma_tools.api import DocumentStream, check, dedupe, mix, read_documents, run, stats, tag
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import ConfigError, DolmaToolsError, InputError, StageError
 
@@ -44,6 +44,7 @@ __all__ = [
     "StageError",
     "Tagger",
     "__version__",
+    "check",
     "dedupe",
     "document_span",
     "mix",

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pyarrow
 
     from dolma_tools.executor import RunSummary
+    from dolma_tools.stages.check.results import CheckReport
     from dolma_tools.stages.stats.result import Stats
 
 # Each function imports the stage it runs when called, so that ``import dolma_tools`` (and every
@@ -99,3 +100,14 @@ def stats(documents: str | Sequence[str] | None = None, *, tokens: str | Sequenc
     values = {"documents": documents or [], "tokens": tokens or [], "output": output, **options}
     config = validate(StatsConfig, {k: v for k, v in values.items() if v is not None})
     return compute(config, quiet=quiet)[1]
+
+
+def check(gates: str | Path | None = None, *, quiet: bool = True, **options: Any) -> CheckReport:
+    """Run ``dolma-tools check`` from a gates file and/or options (``documents=``, ``stats=``,
+    ``baseline=``, ``gates=[...]``); returns the results (``.passed``, ``.failed``, ``.results``)."""
+    from dolma_tools.config.loading import load_config
+    from dolma_tools.stages.check.config import CheckConfig
+    from dolma_tools.stages.check.stage import run_check
+
+    config = load_config(CheckConfig, gates, {k: v for k, v in options.items() if v is not None})
+    return run_check(config, quiet=quiet)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from dolma_tools._core import __version__
+from dolma_tools.cli.check import check
 from dolma_tools.cli.config import config
 from dolma_tools.cli.dedupe import dedupe
 from dolma_tools.cli.list_taggers import list_taggers
@@ -28,5 +29,5 @@ def main() -> None:
     """
 
 
-for command in (tag, dedupe, mix, stats, list_taggers, run, config, sample, train_fasttext):
+for command in (tag, dedupe, mix, stats, check, list_taggers, run, config, sample, train_fasttext):
     main.add_command(command)

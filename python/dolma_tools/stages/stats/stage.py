@@ -34,7 +34,7 @@ def check(config: StatsConfig) -> None:
         raise ConfigError("stats: give 'documents' and/or 'tokens'")
 
 
-def _attribute_sets(files: list[str], names: list[str] | None) -> list[str]:
+def attribute_sets(files: list[str], names: list[str] | None) -> list[str]:
     """The sets named, or every set folder beside the documents' root(s) (local inputs)."""
     if names is not None:
         return list(names)
@@ -50,7 +50,7 @@ def _attribute_sets(files: list[str], names: list[str] | None) -> list[str]:
     return sorted(found)
 
 
-def _sidecars(path: str, sets: list[str]) -> tuple[str, ...]:
+def sidecars_of(path: str, sets: list[str]) -> tuple[str, ...]:
     out = []
     for name in sets:
         sidecar = attributes_path(path, name)
@@ -71,11 +71,11 @@ def plan(config: StatsConfig) -> list[Task]:
     """One task per documents file, then one per token shard (validated before any work)."""
     check(config)
     files = expand(config.documents) if config.documents else []
-    sets = _attribute_sets(files, config.attributes) if files else []
+    sets = attribute_sets(files, config.attributes) if files else []
     manifests = [manifest_path(p) for p in config.tokens]
     parts = f"{config.output}/_parts/{_fingerprint(config, files, manifests)}"
     tasks: list[Task] = [
-        DocumentStatsTask(path, f"{parts}/documents-{n:06d}.json", _sidecars(path, sets) if sets else (),
+        DocumentStatsTask(path, f"{parts}/documents-{n:06d}.json", sidecars_of(path, sets) if sets else (),
                           config.language, config.on_error == "skip")
         for n, path in enumerate(files)
     ]
