@@ -102,12 +102,12 @@ def stats(documents: str | Sequence[str] | None = None, *, tokens: str | Sequenc
     return compute(config, quiet=quiet)[1]
 
 
-def check(gates: str | Path | None = None, *, quiet: bool = True, **options: Any) -> CheckReport:
+def check(gates_file: str | Path | None = None, *, quiet: bool = True, **options: Any) -> CheckReport:
     """Run ``dolma-tools check`` from a gates file and/or options (``documents=``, ``stats=``,
     ``baseline=``, ``gates=[...]``); returns the results (``.passed``, ``.failed``, ``.results``)."""
     from dolma_tools.config.loading import load_config
     from dolma_tools.stages.check.config import CheckConfig
     from dolma_tools.stages.check.stage import run_check
 
-    config = load_config(CheckConfig, gates, {k: v for k, v in options.items() if v is not None})
+    config = load_config(CheckConfig, gates_file, {k: v for k, v in options.items() if v is not None})
     return run_check(config, quiet=quiet)
