@@ -27,8 +27,8 @@ def shard_problems(shard: ShardInfo) -> list[str]:
     if size % itemsize:
         return [f"{where}: truncated_shard: {size} bytes is not a whole number of {shard.dtype} tokens"]
     tokens = read_tokens(shard)
-    columns = read_boundaries(shard)
-    starts, ends = columns["start"], columns["end"]
+    boundaries = read_boundaries(shard, text=False)
+    starts, ends = boundaries.start, boundaries.end
     problems = []
     if len(tokens) != shard.listed_tokens:
         problems.append(f"{where}: token_count: {len(tokens)} tokens, the manifest lists {shard.listed_tokens}")
@@ -50,13 +50,13 @@ def shard_problems(shard: ShardInfo) -> list[str]:
             missing |= ~nonempty
             if missing.any():
                 row = _first(missing)
-                problems.append(f"{shard.metadata_path}:{row + 1}: missing_eos: document {columns['id'][row]!r} "
+                problems.append(f"{shard.metadata_path}:{row + 1}: missing_eos: document {boundaries.value('id', row)!r} "
                                 f"ends at {ends[row]} without EOS ({shard.eos_id})")
             if shard.bos_id is not None:
                 wrong = nonempty & (tokens[np.minimum(starts, len(tokens) - 1)] != shard.bos_id)
                 if wrong.any():
                     row = _first(wrong)
-                    problems.append(f"{shard.metadata_path}:{row + 1}: missing_bos: document {columns['id'][row]!r}")
+                    problems.append(f"{shard.metadata_path}:{row + 1}: missing_bos: document {boundaries.value('id', row)!r}")
     elif len(tokens):
         problems.append(f"{where}: bad_boundaries: {len(tokens)} tokens but no documents in the metadata")
     return problems

@@ -69,8 +69,38 @@ def read_tokens(shard: ShardInfo) -> np.ndarray:
         raise InputError(shard.tokens_path, None, "unreadable_shard", str(exc)) from None
 
 
-def read_boundaries(shard: ShardInfo) -> dict[str, np.ndarray]:
-    """The metadata columns as arrays (``start``/``end`` int64, the rest as object arrays of str)."""
+@dataclasses.dataclass(frozen=True)
+class Boundaries:
+    """A shard's metadata: ``start``/``end`` as int64 arrays; the text columns stay in Arrow
+    (converted only where needed, so checking a shard never makes a Python object per document)."""
+
+    start: np.ndarray
+    end: np.ndarray
+    table: Any
+    shard: ShardInfo | None = None
+
+    def value(self, column: str, row: int) -> str:
+        if self.table is None:
+            if self.shard is None:
+                return ""
+            return read_boundaries(self.shard).value(column, row)
+        return str(self.table.column(column)[row].as_py())
+
+    def sources(self) -> tuple[list[str], np.ndarray]:
+        """The distinct sources, sorted, and each document's index into them."""
+        if self.table is None:
+            return [], np.zeros(0, dtype=np.int64)
+        encoded = self.table.column("source").combine_chunks().dictionary_encode()
+        names = encoded.dictionary.to_pylist()
+        order = np.argsort(np.asarray(names, dtype=object)).astype(np.int64)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        return [names[i] for i in order.tolist()], rank[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def read_boundaries(shard: ShardInfo, *, text: bool = True) -> Boundaries:
+    """The metadata file of a shard (``start,end,id,source,provenance`` lines, gzip); with
+    ``text=False`` only the offsets are kept (`Boundaries.value` then reads the file again)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -80,16 +110,12 @@ def read_boundaries(shard: ShardInfo) -> dict[str, np.ndarray]:
             read_options=pacsv.ReadOptions(column_names=list(METADATA_COLUMNS)),
             convert_options=pacsv.ConvertOptions(column_types={
                 "start": pa.int64(), "end": pa.int64(), "id": pa.string(), "source": pa.string(), "provenance": pa.string(),
-            }),
+            }, include_columns=None if text else ["start", "end"]),
         )
     except pa.lib.ArrowInvalid as exc:
         if "Empty CSV file" in str(exc):
-            return {name: np.zeros(0, dtype=np.int64 if name in ("start", "end") else object) for name in METADATA_COLUMNS}
+            return Boundaries(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), None)
         raise InputError(shard.metadata_path, None, "bad_shard_metadata", str(exc)) from None
     except OSError as exc:
         raise InputError(shard.metadata_path, None, "bad_shard_metadata", str(exc)) from None
-    return {
-        name: table.column(name).to_numpy() if name in ("start", "end")
-        else np.asarray(table.column(name).to_pylist(), dtype=object)
-        for name in METADATA_COLUMNS
-    }
+    return Boundaries(table.column("start").to_numpy(), table.column("end").to_numpy(), table if text else None, shard)

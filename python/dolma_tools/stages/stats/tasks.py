@@ -140,11 +140,11 @@ class ShardStatsTask:
         return (self.output,)
 
     def run(self, report: Report) -> collections.Counter:
-        columns = read_boundaries(self.shard)
-        lengths = columns["end"] - columns["start"]
-        names, groups = np.unique(columns["source"].astype(str), return_inverse=True)
+        boundaries = read_boundaries(self.shard)
+        lengths = boundaries.end - boundaries.start
+        names, groups = boundaries.sources()
         sources = {}
-        for group, source in enumerate(names.tolist()):
+        for group, source in enumerate(names):
             mine = lengths[groups == group]
             sources[source] = {"documents": int(len(mine)), "tokens": int(mine.sum()), "lengths": sketch.of_values(mine)}
         _write_partial(self.output, {"tokens": {"sources": sources}})
