@@ -75,6 +75,12 @@ def test_config_validates(path: Path, tmp_path: Path, monkeypatch: pytest.Monkey
     if "stages" in data:
         assert load_pipeline(path)
         return
+    if "gates" in data:  # a gates file of `dolma-tools check`
+        from dolma_tools.stages.check.config import CheckConfig
+        from dolma_tools.stages.check.stage import check
+
+        check(load_config(CheckConfig, path))
+        return
     stage = path.name.split("-")[0]  # a single-stage example is named <stage>-<what>.yaml
     assert stage in stage_names(), f"{path.name}: name single-stage examples <stage>-<what>.yaml"
     stage_class = get_stage(stage)

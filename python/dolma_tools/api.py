@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     import pyarrow
 
     from dolma_tools.stages.runner import RunSummary
+    from dolma_tools.stages.check.results import CheckReport
+    from dolma_tools.stages.stats.result import Stats
 
 # Each function imports the stage it runs when called, so that ``import dolma_tools`` (and every
 # worker process, which imports the package first) stays cheap.
@@ -112,3 +114,27 @@ def run(pipeline: str | Path, *, quiet: bool = True, **overrides: Any) -> list[R
     from dolma_tools.pipeline import run_pipeline
 
     return run_pipeline(pipeline, overrides, quiet=quiet)
+
+
+def stats(documents: str | Sequence[str] | None = None, *, tokens: str | Sequence[str] | None = None,
+          output: str = "stats", quiet: bool = True, **options: Any) -> Stats:
+    """Measure documents (with the attribute sets beside them) and/or token shards; writes
+    ``<output>/stats.json`` and ``report.html`` and returns the statistics (``.to_pandas()``)."""
+    from dolma_tools.config.loading import validate
+    from dolma_tools.stages.stats.config import StatsConfig
+    from dolma_tools.stages.stats.stage import compute
+
+    values = {"documents": documents or [], "tokens": tokens or [], "output": output, **options}
+    config = validate(StatsConfig, {k: v for k, v in values.items() if v is not None})
+    return compute(config, quiet=quiet)[1]
+
+
+def check(gates_file: str | Path | None = None, *, quiet: bool = True, **options: Any) -> CheckReport:
+    """Run ``dolma-tools check`` from a gates file and/or options (``documents=``, ``stats=``,
+    ``baseline=``, ``gates=[...]``); returns the results (``.passed``, ``.failed``, ``.results``)."""
+    from dolma_tools.config.loading import load_config
+    from dolma_tools.stages.check.config import CheckConfig
+    from dolma_tools.stages.check.stage import run_check
+
+    config = load_config(CheckConfig, gates_file, {k: v for k, v in options.items() if v is not None})
+    return run_check(config, quiet=quiet)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from dolma_tools._core import __version__
+from dolma_tools.cli.check import check
 from dolma_tools.cli.config import config
 from dolma_tools.cli.dedupe import dedupe
 from dolma_tools.cli.extract import extract
@@ -12,6 +13,7 @@ from dolma_tools.cli.list_taggers import list_taggers
 from dolma_tools.cli.mix import mix
 from dolma_tools.cli.run import run
 from dolma_tools.cli.sample import sample
+from dolma_tools.cli.stats import stats
 from dolma_tools.cli.tag import tag
 from dolma_tools.cli.train_fasttext import train_fasttext
 
@@ -28,5 +30,5 @@ def main() -> None:
     """
 
 
-for command in (extract, tag, dedupe, mix, list_taggers, run, config, sample, train_fasttext):
+for command in (extract, tag, dedupe, mix, stats, check, list_taggers, run, config, sample, train_fasttext):
     main.add_command(command)

@@ -5,10 +5,12 @@ from dolma_tools.io.compression import atomic_writer, compression_of, exists, op
 from dolma_tools.io.jsonl import (
     DocumentColumns,
     SkipCounter,
+    decode_document_line,
     encode_json,
     iter_document_columns,
     iter_documents,
     iter_json,
+    iter_line_blocks,
     iter_lines,
     write_lines,
 )
@@ -23,6 +25,7 @@ __all__ = [
     "attributes_path",
     "attributes_root",
     "compression_of",
+    "decode_document_line",
     "encode_attributes",
     "encode_json",
     "exists",
@@ -31,6 +34,7 @@ __all__ = [
     "iter_document_columns",
     "iter_documents",
     "iter_json",
+    "iter_line_blocks",
     "iter_lines",
     "open_read",
     "split_documents_path",

@@ -19,6 +19,7 @@ BUILT_IN: dict[str, str] = {
     "tag": "dolma_tools.stages.tag.stage:TagStage",
     "dedupe": "dolma_tools.stages.dedupe.stage:DedupeStage",
     "mix": "dolma_tools.stages.mix.stage:MixStage",
+    "stats": "dolma_tools.stages.stats.stage:StatsStage",
 }
 
 
