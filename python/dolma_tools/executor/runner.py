@@ -12,7 +12,8 @@ from typing import Any
 from dolma_tools.config.models import ExecutionConfig
 from dolma_tools.executor.base import Executor, Task, make_executor
 from dolma_tools.executor.progress import Progress
-from dolma_tools.io.compression import atomic_writer, exists
+from dolma_tools.io.compression import atomic_writer
+from dolma_tools.io.storage import exists
 
 SKIPPED_PREFIX = "skipped."
 """Counters named ``skipped.<reason>`` are lines left out under ``on_error: skip``."""

@@ -1,9 +1,11 @@
 """The mix stage: plan, first pass, caps, second pass, manifests.
 
-1. ``check``: outputs are local folders; the tokenizer loads, its special tokens exist and the
-   dtype holds its vocabulary. Filters were already parsed when the config loaded.
-2. First pass (`dolma_tools.mix.prepare`): one task per input file into a work folder
-   ``<output>/.mix-work-<config hash>/``, which a killed run resumes from.
+1. ``check``: outputs are local or ``s3://``, the work folder local; the tokenizer loads, its
+   special tokens exist and the dtype holds its vocabulary. Filters were already parsed when the config loaded.
+2. First pass (`dolma_tools.mix.prepare`): one task per input file into a local work folder
+   ``<base>/.mix-work-<config hash>/``, which a killed run resumes from; ``<base>`` is
+   ``work_dir``, else the first output folder when it is local, else the system's temporary
+   folder (outputs on ``s3://``: shards and manifests go there, the work files stay local).
 3. Caps: per stream, the priority below which copies are kept (`dolma_tools.mix.sampling`).
 4. Second pass: document shards (`dolma_tools.mix.documents`) and token shards
    (`dolma_tools.mix.shards`), one task each.
@@ -18,12 +20,12 @@ refuses to mix two outputs unless ``overwrite: true``.
 from __future__ import annotations
 
 import collections
-import gzip
 import json
 import math
 import os
 import re
 import shutil
+import tempfile
 import time
 from typing import Any
 
@@ -31,7 +33,9 @@ import numpy as np
 
 from dolma_tools.errors import ConfigError
 from dolma_tools.executor import RunSummary, make_executor, run_tasks
-from dolma_tools.io import atomic_writer, expand
+from dolma_tools.io import atomic_writer, exists, expand, list_names, open_read, remove, size
+from dolma_tools.io.compression import is_remote
+from dolma_tools.io.storage import can_list
 from dolma_tools.mix.chunks import chunk_bytes
 from dolma_tools.mix.config import MixConfig
 from dolma_tools.mix.documents import DocumentShardTask, pack, plan_pieces
@@ -49,9 +53,11 @@ _STABLE_SUMMARY = ("stage", "files_total", "documents", "skipped", "counts", "ou
 
 def check(config: MixConfig) -> TokenizerInfo | None:
     """Checks that need no input files; returns the tokenizer's identity when there are tokens."""
+    if config.work_dir is not None and is_remote(config.work_dir):
+        raise ConfigError(f"work_dir: the mix keeps its intermediate files in a local folder, got {config.work_dir!r}")
     for key, out in (("documents", config.output.documents), ("tokens", config.output.tokens)):
-        if out is not None and "://" in out.path and not out.path.startswith("file://"):
-            raise ConfigError(f"output.{key}.path: the mix writes to a local folder, got {out.path!r}")
+        if out is not None and not can_list(out.path):
+            raise ConfigError(f"output.{key}.path: the mix writes to a local folder or s3://, got {out.path!r}")
     return tokenizer_info(config.output.tokens) if config.output.tokens is not None else None
 
 
@@ -62,7 +68,11 @@ def _primary(config: MixConfig) -> str:
 
 
 def work_folder(config: MixConfig) -> str:
-    return os.path.join(_primary(config), f".mix-work-{config.fingerprint()[:12]}")
+    """The local folder of the first pass's files, named by the config so that reruns find it."""
+    base = config.work_dir or _primary(config)
+    if is_remote(base):
+        base = os.path.join(tempfile.gettempdir(), "dolma-tools")
+    return os.path.join(base.removeprefix("file://"), f".mix-work-{config.fingerprint()[:12]}")
 
 
 def plan(config: MixConfig) -> list[PrepareTask]:
@@ -73,7 +83,7 @@ def plan(config: MixConfig) -> list[PrepareTask]:
     tasks, missing = [], []
     for stream in config.streams:
         for number, path in enumerate(expand(stream.documents)):
-            missing += [p for p in sidecar_paths(path, stream.attributes) if not os.path.exists(p)]
+            missing += [p for p in sidecar_paths(path, stream.attributes) if not exists(p)]
             tasks.append(PrepareTask(
                 source=path,
                 stream=stream,
@@ -105,8 +115,8 @@ def _finished(config: MixConfig) -> dict[str, Any] | None:
     """The saved summary when this exact config already completed; error on another config's output."""
     found = []
     for path in _manifest_paths(config):
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as stream:
+        if exists(path):
+            with open_read(path) as stream:
                 found.append(json.load(stream))
     if config.overwrite or not found:
         return None
@@ -186,10 +196,9 @@ def _token_tasks(config: MixConfig, tasks: list[PrepareTask], limits: dict[str, 
 
 def _remove_stale(folder: str, pattern: re.Pattern, keep: set[str]) -> None:
     """Delete shards an earlier run with other settings left behind (same naming, not ours now)."""
-    if os.path.isdir(folder):
-        for name in os.listdir(folder):
-            if pattern.fullmatch(name) and os.path.join(folder, name) not in keep:
-                os.remove(os.path.join(folder, name))
+    for name in list_names(folder):
+        if pattern.fullmatch(name) and os.path.join(folder, name) not in keep:
+            remove(os.path.join(folder, name))
 
 
 def _shard_pattern(config: MixConfig) -> re.Pattern:
@@ -205,11 +214,11 @@ def _write_json(path: str, data: dict[str, Any]) -> None:
 def run(config: MixConfig, *, quiet: bool = False) -> RunSummary:
     """Mix the streams of ``config`` into documents and/or token shards (resuming a killed run)."""
     started = time.monotonic()
+    info = check(config)
     done = _finished(config)
     if done is not None:
         return RunSummary(**done, files_processed=0, files_already_done=done["files_total"], seconds=0.0)
     tasks = plan(config)
-    info = check(config)
     with make_executor(config.executor, config.workers) as executor:  # workers start once for both passes
         first = run_tasks("mix", tasks, config, quiet=quiet, executor=executor)
         counters: collections.Counter = collections.Counter()
@@ -234,11 +243,11 @@ def run(config: MixConfig, *, quiet: bool = False) -> RunSummary:
         output=_manifest_paths(config)[-1],
     )
     outcome = {k: v for k, v in summary.to_dict().items() if k in _STABLE_SUMMARY}
-    base = {"config": config.model_dump(mode="json", exclude={"workers", "executor", "overwrite"}),
+    base = {"config": config.model_dump(mode="json", exclude={"workers", "executor", "overwrite", "work_dir"}),
             "config_sha256": config.fingerprint(), "seed": config.seed, "mixture": mixture, "summary": outcome}
     if config.output.documents is not None:
         out = config.output.documents
-        shards = [{"path": os.path.basename(t.output), "bytes": os.path.getsize(t.output)} for t in document_tasks]
+        shards = [{"path": os.path.basename(t.output), "bytes": size(t.output)} for t in document_tasks]
         _remove_stale(out.path, _shard_pattern(config),
                       {t.output for t in document_tasks})
         _write_json(os.path.join(out.path, "_manifest.json"), {**base, "format": out.format, "shards": shards})
@@ -256,10 +265,10 @@ def _token_manifest(config: MixConfig, info: TokenizerInfo, shards: list[TokenSh
     itemsize = np.dtype(info.dtype).itemsize
     entries = []
     for task in shards:
-        with gzip.open(task.metadata, "rb") as stream:
+        with open_read(task.metadata) as stream:
             documents = sum(1 for _ in stream)
         entries.append({"path": os.path.basename(task.output), "metadata": os.path.basename(task.metadata),
-                        "tokens": os.path.getsize(task.output) // itemsize, "documents": documents})
+                        "tokens": size(task.output) // itemsize, "documents": documents})
     return {
         "format": MANIFEST_FORMAT,
         "tokenizer": {"path": info.path, "name": os.path.basename(info.path), "sha256": info.sha256,
