@@ -8,6 +8,7 @@ import click
 
 from dolma_tools.cli.common import reports_errors
 from dolma_tools.config.loading import load_config, read_yaml
+from dolma_tools.errors import ConfigError
 from dolma_tools.pipeline import load_pipeline, pipeline_json_schema
 from dolma_tools.stages import STAGES, stage_config_class, stage_module
 
@@ -50,7 +51,10 @@ def validate(path: str, stage: str | None) -> None:
         click.echo(f"{path}: valid pipeline ({' -> '.join(stages)})")
         return
     loaded = load_config(stage_config_class(stage), path)
-    check = getattr(stage_module(stage), "check", None)
-    if check is not None:
-        check(loaded)
+    module = stage_module(stage)
+    if hasattr(module, "check"):
+        module.check(loaded)
+    problems = module.attribute_problems(loaded, {}) if hasattr(module, "attribute_problems") else []
+    if problems:
+        raise ConfigError("invalid configuration:\n" + "\n".join(problems))
     click.echo(f"{path}: valid {stage} config")

@@ -25,6 +25,7 @@ import time
 import numpy as np
 
 from dolma_tools._core import NGRAM_HASH_VERSION, BloomFilter
+from dolma_tools.attribute_keys import AttributeKeys
 from dolma_tools.dedupe import bloom as bloom_files
 from dolma_tools.dedupe import decontaminate, documents, minhash, ngrams, paragraphs
 from dolma_tools.dedupe.config import DedupeConfig, fingerprint
@@ -50,6 +51,17 @@ BLOOM_MODES = {"documents": documents, "paragraphs": paragraphs, "ngrams": ngram
 HASH_VERSIONS = {"ngrams": NGRAM_HASH_VERSION, "decontamination": NGRAM_HASH_VERSION}
 """Modes whose keys are n-gram hashes: their filters record the hash scheme (the other modes hash
 their keys as ``hash64`` always did, so their fingerprints stay as they were)."""
+
+
+MODE_KEYS = {"documents": ("duplicate",), "paragraphs": ("duplicate",), "ngrams": ("duplicate",),
+             "minhash": ("duplicate", "cluster", "similarity"), "decontamination": ("document", "overlap")}
+"""The keys each mode writes on every sidecar line, after ``<name>__<mode>__``."""
+
+
+def attribute_keys(config: DedupeConfig, source: str) -> dict[str, AttributeKeys]:
+    """The keys this config writes, for checking a later mix's filters (``source``: the stage)."""
+    keys = frozenset(f"{config.name}__{mode}__{key}" for mode in config.modes() for key in MODE_KEYS[mode])
+    return {config.name: AttributeKeys(source, keys)}
 
 
 def key_settings(config: DedupeConfig, mode: str) -> tuple[str, dict]:

@@ -41,6 +41,7 @@ from dolma_tools.mix.config import MixConfig
 from dolma_tools.mix.documents import DocumentShardTask, pack, plan_pieces
 from dolma_tools.mix.join import sidecar_paths
 from dolma_tools.mix.prepare import PrepareTask, WorkFiles
+from dolma_tools.mix.references import attribute_problems
 from dolma_tools.mix.sampling import cap_threshold
 from dolma_tools.mix.shards import TokenInput, TokenShardTask, plan_ranges
 from dolma_tools.mix.tokenize import TokenizerInfo, tokenizer_info
@@ -96,6 +97,9 @@ def plan(config: MixConfig) -> list[PrepareTask]:
                 tokenizer=info,
                 batch_size=config.output.tokens.batch_size if config.output.tokens is not None else 512,
             ))
+    problems = attribute_problems(config, {})
+    if problems:
+        raise ConfigError("invalid configuration:\n" + "\n".join(problems))
     if missing:
         more = f" (and {len(missing) - 5} more)" if len(missing) > 5 else ""
         raise ConfigError(f"attribute files missing: {', '.join(missing[:5])}{more}; run the tag/dedupe stage first")

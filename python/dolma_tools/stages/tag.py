@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from dolma_tools.attribute_keys import AttributeKeys
 from dolma_tools.config.models import ExecutionConfig, StrictModel, StrList
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import ConfigError, StageError
@@ -168,6 +169,26 @@ def check(config: TagConfig) -> None:
         raise ConfigError(f"taggers listed twice: {', '.join(duplicated)}; give one an 'alias'")
     for spec in config.tagger_specs():
         build_tagger(spec, config.tagger_modules)
+
+
+def attribute_keys(config: TagConfig, source: str) -> dict[str, AttributeKeys]:
+    """The keys this config writes, for checking a later mix's filters (``source``: the stage).
+
+    A tagger that cannot be built (`check` reports why) counts as one with undeclared keys.
+    """
+    keys: set[str] = set()
+    open_prefixes: set[str] = set()
+    for spec in config.tagger_specs():
+        prefix = f"{config.experiment}__{spec.key}__"
+        try:
+            declared = build_tagger(spec, config.tagger_modules).output_keys()
+        except ConfigError:
+            declared = None
+        if declared is None:
+            open_prefixes.add(prefix)
+        else:
+            keys.update(prefix + key for key in declared)
+    return {config.experiment: AttributeKeys(source, frozenset(keys), frozenset(open_prefixes))}
 
 
 def plan(config: TagConfig) -> list[TagTask]:

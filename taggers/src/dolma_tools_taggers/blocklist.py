@@ -35,6 +35,7 @@ def normalize_host(value: str) -> str | None:
 class DomainBlocklistTagger(Tagger):
     name = "domain_blocklist_v1"
     description = "1.0 when metadata.url's host is a listed domain or a subdomain of one (key: blocked)."
+    keys = ("blocked",)
 
     def __init__(self, blocklist_path: str, url_field: str = "url") -> None:
         if not os.path.isfile(blocklist_path):
