@@ -198,9 +198,13 @@ def zstd_frame(data: bytes) -> bytes:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str, transport_params: dict | None = None) -> Iterator[BinaryIO]:
-    """Write compressed bytes to ``path`` so that it exists only once complete."""
-    codec = compression_of(path)
+def atomic_writer(path: str, transport_params: dict | None = None, *, raw: bool = False) -> Iterator[BinaryIO]:
+    """Write to ``path`` so that it exists only once complete.
+
+    Bytes are compressed as the extension says, or written as given with ``raw=True`` (data that
+    is already compressed, or a binary format whose extension names no codec).
+    """
+    codec = None if raw else compression_of(path)
     if is_remote(path):
         # smart_open's writers abort the upload when the block exits with an exception.
         with _open_raw(path, "wb", transport_params) as raw:
@@ -268,11 +272,9 @@ def _remove_local_debris(folder: str, names: set[str]) -> int:
 
 
 def _remove_s3_debris(folder: str, names: set[str], transport_params: dict | None) -> int:
-    client = (transport_params or {}).get("client")
-    if client is None:
-        import boto3
+    from dolma_tools.io.storage import s3_client  # (storage asks this module which paths are remote)
 
-        client = boto3.client("s3")
+    client = s3_client(transport_params)
     bucket, _, prefix = folder.partition("://")[2].partition("/")
     prefix = f"{prefix}/" if prefix else ""
     removed = 0
@@ -289,15 +291,3 @@ def _remove_s3_debris(folder: str, names: set[str], transport_params: dict | Non
                 removed += 1
     return removed
 
-
-def exists(path: str, transport_params: dict | None = None) -> bool:
-    """Whether a complete output already exists at ``path`` (local or remote)."""
-    if not is_remote(path):
-        return os.path.exists(path.removeprefix("file://"))
-    import smart_open
-
-    try:
-        with smart_open.open(path, "rb", compression="disable", transport_params=transport_params or {}):
-            return True
-    except (OSError, ValueError):
-        return False

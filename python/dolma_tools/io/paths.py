@@ -14,6 +14,7 @@ import os
 from dolma_tools.errors import ConfigError
 from dolma_tools.io.compression import is_remote
 from dolma_tools.io.formats import DOCUMENT_SUFFIXES, PARQUET_SUFFIX, is_parquet
+from dolma_tools.io.storage import s3_client
 
 _WILDCARDS = "*?["
 
@@ -69,13 +70,8 @@ def _expand_remote(pattern: str, transport_params: dict | None, suffixes: tuple[
     bucket, _, key_pattern = rest.partition("/")
     wildcard_at = next((i for i, ch in enumerate(key_pattern) if ch in _WILDCARDS), None)
     prefix = key_pattern if wildcard_at is None else key_pattern[:wildcard_at]
-    client = (transport_params or {}).get("client")
-    if client is None:
-        import boto3
-
-        client = boto3.client("s3")
     keys = []
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+    for page in s3_client(transport_params).get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for obj in page.get("Contents", []):
             key = obj["Key"]
             if wildcard_at is None:

@@ -25,7 +25,8 @@ from typing import Any
 from dolma_tools.errors import ConfigError
 from dolma_tools.executor import Executor, Task, make_executor
 from dolma_tools.executor.progress import Progress
-from dolma_tools.io.compression import atomic_writer, exists, open_read, remove_debris
+from dolma_tools.io.compression import atomic_writer, open_read, remove_debris
+from dolma_tools.io.storage import exists
 from dolma_tools.stages.base import Phase, PhaseResult, Stage
 
 RECEIPT_FORMAT = 1

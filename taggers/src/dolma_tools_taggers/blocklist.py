@@ -55,6 +55,7 @@ def in_domains(host: str, domains: frozenset[str]) -> bool:
 class DomainBlocklistTagger(Tagger):
     name = "domain_blocklist_v1"
     description = "1.0 when metadata.url's host is a listed domain or a subdomain of one (key: blocked)."
+    keys = ("blocked",)
 
     def __init__(self, blocklist_path: str, url_field: str = "url") -> None:
         self.domains = read_domains(blocklist_path)

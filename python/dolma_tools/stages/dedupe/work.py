@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import zipfile
 from collections.abc import Iterable
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from dolma_tools._core import NGRAM_HASH_VERSION
-from dolma_tools.io import atomic_writer
+from dolma_tools.io import atomic_writer, exists, open_read
 
 
 WORK_FORMAT = 3
@@ -87,8 +86,8 @@ def save_json(path: str, value: Any) -> None:
 
 
 def load_json(path: str) -> Any | None:
-    """The JSON at ``path``, or None when it does not exist."""
-    if not os.path.exists(path):
+    """The JSON at ``path`` (local or remote: the report beside the sidecars), or None when absent."""
+    if not exists(path):
         return None
-    with open(path, "rb") as stream:
+    with open_read(path) as stream:
         return json.loads(stream.read())

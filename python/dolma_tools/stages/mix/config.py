@@ -147,6 +147,9 @@ class MixConfig(ExecutionConfig):
     """Seed of sampling and shuffling: same seed, same bytes."""
     missing: MissingRule = "fail"
     """What a missing attribute value means in filters: ``fail``, ``false`` or a number."""
+    work_dir: str | None = None
+    """Local folder for the first pass's intermediate files (resumable); default: the first output
+    folder when it is local, else the system's temporary folder. Left out of the fingerprint."""
 
     _check_missing = field_validator("missing", mode="before")(_missing_rule)
 
@@ -166,8 +169,8 @@ class MixConfig(ExecutionConfig):
         return self.missing if stream.missing is None else stream.missing
 
     def fingerprint(self) -> str:
-        """sha256 of everything that decides the output bytes (not workers, overwrite or encoder)."""
-        exclude: dict[str, Any] = {"workers": True, "executor": True, "overwrite": True,
+        """sha256 of everything that decides the output bytes (not workers, overwrite, work_dir or encoder)."""
+        exclude: dict[str, Any] = {"workers": True, "executor": True, "overwrite": True, "work_dir": True,
                                    "output": {"tokens": {"encoder"}}}
         data = self.model_dump(mode="json", exclude=exclude)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
