@@ -214,7 +214,7 @@ impl BloomFilter {
             bits
         };
         if sum.digest() != stored_sum {
-            return Err(Error::corrupt(path, "checksum mismatch (the file was damaged)"));
+            return Err(Error::corrupt(path, "checksum mismatch (changed since it was written)"));
         }
         let mismatch = |what: &str, file_v: String, want: String| Error::ParameterMismatch {
             path: path.to_path_buf(),
