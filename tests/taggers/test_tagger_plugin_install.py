@@ -22,19 +22,24 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 TAGGERS_SRC = REPO / "taggers"
 
-PLUGIN_PYPROJECT = """
-[build-system]
-requires = ["setuptools>=64", "wheel"]
-build-backend = "setuptools.build_meta"
+def _pyproject(name: str, group: str, entry_point: str) -> str:
+    """A one-module plugin distribution's pyproject.toml, declaring one entry point of ``group``."""
+    return textwrap.dedent(f"""
+        [build-system]
+        requires = ["setuptools>=64", "wheel"]
+        build-backend = "setuptools.build_meta"
 
-[project]
-name = "acme-taggers"
-version = "1.0"
-dependencies = ["dolma-tools"]
+        [project]
+        name = "{name}"
+        version = "1.0"
+        dependencies = ["dolma-tools"]
 
-[project.entry-points."dolma_tools.taggers"]
-acme_shout_v1 = "acme_taggers:ShoutTagger"
-"""
+        [project.entry-points."{group}"]
+        {entry_point}
+    """)
+
+
+PLUGIN_PYPROJECT = _pyproject("acme-taggers", "dolma_tools.taggers", 'acme_shout_v1 = "acme_taggers:ShoutTagger"')
 
 PLUGIN_MODULE = '''
 from dolma_tools.taggers.base import Tagger, document_span
@@ -50,19 +55,7 @@ class ShoutTagger(Tagger):
 '''
 
 
-COMMAND_PYPROJECT = """
-[build-system]
-requires = ["setuptools>=64", "wheel"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "acme-commands"
-version = "1.0"
-dependencies = ["dolma-tools"]
-
-[project.entry-points."dolma_tools.commands"]
-count-lines = "acme_commands:count_lines"
-"""
+COMMAND_PYPROJECT = _pyproject("acme-commands", "dolma_tools.commands", 'count-lines = "acme_commands:count_lines"')
 
 COMMAND_MODULE = '''
 import click
