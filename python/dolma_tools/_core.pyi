@@ -9,6 +9,12 @@ from numpy.typing import NDArray
 
 __all__ = [
     "__version__",
+    "CoreError",
+    "InvalidArgumentError",
+    "CorruptFileError",
+    "ParameterMismatchError",
+    "UnsupportedInputError",
+    "ReadOnlyError",
     "hash64",
     "hash64_batch",
     "hash64_arrow",
@@ -32,6 +38,27 @@ __all__ = [
 ]
 
 __version__: str
+
+class CoreError(ValueError):
+    """Base class of the errors the Rust core raises (a ValueError, for older callers).
+
+    Missing files raise ``FileNotFoundError`` and other OS failures ``OSError``, as usual.
+    """
+
+class InvalidArgumentError(CoreError):
+    """An argument is outside its domain; nothing was done."""
+
+class CorruptFileError(CoreError):
+    """A file is damaged or not in the expected format (bad magic, truncated, failed checksum ...)."""
+
+class ParameterMismatchError(CoreError):
+    """A valid file was written with other parameters than the ones asked for."""
+
+class UnsupportedInputError(CoreError):
+    """Valid input this implementation does not reproduce exactly; use the reference implementation."""
+
+class ReadOnlyError(CoreError):
+    """The object is read-only (a memory-mapped filter) and the operation would modify it."""
 
 def hash64(data: str | bytes, seed: int = 0) -> int:
     """XXH3-64 of a str (as UTF-8) or bytes, with an optional seed."""
@@ -270,10 +297,12 @@ class ByteLevelBpe:
 
     @staticmethod
     def from_file(path: str | PathLike[str]) -> ByteLevelBpe:
-        """Load a ``tokenizer.json``; ValueError names a part of the pipeline it does not reproduce."""
+        """Load a ``tokenizer.json``; `UnsupportedInputError` names a part of the pipeline it does not
+        reproduce, `CorruptFileError` says the file is not JSON."""
     @staticmethod
     def from_str(json: str) -> ByteLevelBpe:
-        """Build from the text of a ``tokenizer.json`` (ValueError as in ``from_file``)."""
+        """Build from the text of a ``tokenizer.json`` (`UnsupportedInputError` as in ``from_file``;
+        `InvalidArgumentError` for text that is not JSON)."""
     def encode(self, text: str) -> list[int]:
         """``Tokenizer.encode(text, add_special_tokens=False).ids``."""
     def encode_batch(

@@ -27,6 +27,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    error::register(m)?;
     m.add_function(wrap_pyfunction!(hashing::hash64, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::hash64_batch, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::hash64_arrow, m)?)?;

@@ -2,10 +2,9 @@
 
 use dolma_tools_core::lsh::{self, Banding, Clusters, LshIndex, SignatureBlock};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray2};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::error::IntoPy;
+use crate::error::{invalid_argument, IntoPy};
 
 type ClusterArrays<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f32>>);
 
@@ -13,7 +12,7 @@ fn banding(bands: Option<usize>, rows: Option<usize>) -> PyResult<Option<Banding
     match (bands, rows) {
         (Some(bands), Some(rows)) => Ok(Some(Banding { bands, rows })),
         (None, None) => Ok(None),
-        _ => Err(PyValueError::new_err("give both bands and rows, or neither")),
+        _ => Err(invalid_argument("give both bands and rows, or neither")),
     }
 }
 
@@ -33,7 +32,7 @@ fn row_major<'a>(sigs: &'a PyReadonlyArray2<'_, u32>) -> std::borrow::Cow<'a, [u
 fn check_width(sigs: &PyReadonlyArray2<'_, u32>, num_perm: usize) -> PyResult<()> {
     let width = sigs.as_array().shape()[1];
     if width != num_perm {
-        return Err(PyValueError::new_err(format!("signatures have {width} columns, expected num_perm = {num_perm}")));
+        return Err(invalid_argument(format!("signatures have {width} columns, expected num_perm = {num_perm}")));
     }
     Ok(())
 }

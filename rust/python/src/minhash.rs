@@ -3,11 +3,10 @@
 use dolma_tools_core::minhash::{self, MinHasher, ShingleConfig, ShingleMode};
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::convert::{Texts, u64_slice};
-use crate::error::IntoPy;
+use crate::error::{invalid_argument, IntoPy};
 
 /// Computes MinHash signatures of texts, entirely in Rust.
 ///
@@ -37,7 +36,7 @@ impl PyMinHasher {
         let mode = match mode {
             "word" => ShingleMode::Word,
             "char" => ShingleMode::Char,
-            other => return Err(PyValueError::new_err(format!("mode must be 'word' or 'char', got {other:?}"))),
+            other => return Err(invalid_argument(format!("mode must be 'word' or 'char', got {other:?}"))),
         };
         let cfg = ShingleConfig { ngram, mode, lowercase, remove_punctuation, collapse_whitespace };
         MinHasher::new(num_perm, seed, cfg).py().map(Self)
@@ -74,7 +73,7 @@ impl PyMinHasher {
         let texts = texts.strs()?;
         let sigs = py.detach(|| self.0.signatures(&texts));
         let arr = Array2::from_shape_vec((texts.len(), self.0.num_perm()), sigs)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            .map_err(|e| invalid_argument(e.to_string()))?;
         Ok(arr.into_pyarray(py))
     }
 
