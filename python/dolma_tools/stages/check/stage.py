@@ -16,7 +16,7 @@ from dolma_tools.stages.check.results import CheckReport, Result
 from dolma_tools.stages.check.tokens import tokens_verify
 from dolma_tools.stages.stats.config import StatsConfig
 from dolma_tools.stages.stats.result import Stats
-from dolma_tools.stages.stats.shards import manifest_path
+from dolma_tools.tokens import manifest_path
 from dolma_tools.stages.stats.stage import attribute_sets, compute, sidecars_of
 
 

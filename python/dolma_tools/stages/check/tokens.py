@@ -10,7 +10,7 @@ import numpy as np
 
 from dolma_tools.errors import InputError
 from dolma_tools.stages.check.results import Result
-from dolma_tools.stages.stats.shards import ShardInfo, load_manifest, read_boundaries, read_tokens, shards_of
+from dolma_tools.tokens import ShardInfo, load_manifest, read_boundaries, read_tokens, shards_of
 
 
 def _first(mask: np.ndarray) -> int:

@@ -16,12 +16,7 @@ The method
        the boundaries. Memory: one shard's rows and tokens.
 
 Files
-    ``part-00000.npy``: the shard's tokens as a flat little-endian array of the manifest's dtype,
-    with no ``.npy`` header, which is what OLMo's ``MemMapDataset`` (and Dolma's ``tokens``)
-    expect: ``numpy.memmap(path, dtype=dtype, mode="r")``. The name follows their convention.
-    ``part-00000.csv.gz``: one line per document in shard order, no header:
-    ``start,end,id,source,provenance``; token offsets into the shard, end exclusive, BOS and EOS
-    included; ``provenance`` is ``input file:line``.
+    The shard files and the manifest are the format `dolma_tools.tokens` owns.
 """
 
 from __future__ import annotations

@@ -46,9 +46,9 @@ from dolma_tools.stages.mix.shards import TokenInput, TokenShardTask, plan_range
 from dolma_tools.stages.mix.tokenize import TokenizerInfo, tokenizer_info
 from dolma_tools.stages.base import Outcome, Phase, PhaseResult, Stage
 from dolma_tools.stages.runner import PhaseRunner
+from dolma_tools.tokens import SHARD_FILE, manifest, shard_files
 
 _CODECS = {"jsonl": "none", "jsonl.gz": "gz", "jsonl.zst": "zst", "parquet": "zst"}
-MANIFEST_FORMAT = "dolma-tools-tokens/1"
 
 
 def check(config: MixConfig) -> TokenizerInfo | None:
@@ -192,7 +192,7 @@ def _token_tasks(config: MixConfig, tasks: list[PrepareTask], limits: dict[str, 
         return []
     inputs = tuple(TokenInput(t.files.tokens, t.files.index, t.files.meta, t.files.meta_offsets, limits[t.stream.name])
                    for t in tasks)
-    return [TokenShardTask(os.path.join(out.path, f"part-{n:05d}.npy"), os.path.join(out.path, f"part-{n:05d}.csv.gz"),
+    return [TokenShardTask(*shard_files(out.path, n),
                            low, high, inputs, dtype)
             for n, (low, high) in enumerate(plan_ranges(inputs, out.shard_tokens))]
 
@@ -279,7 +279,7 @@ def _write_manifests(config: MixConfig, info: TokenizerInfo | None, outcome: Out
         _remove_stale(out.path, _shard_pattern(config), {t.output for t in document_tasks})
         _write_json(os.path.join(out.path, "_manifest.json"), {**base, "format": out.format, "shards": shards})
     if config.output.tokens is not None and info is not None:
-        _remove_stale(config.output.tokens.path, re.compile(r"part-\d{5}\.(npy|csv\.gz)"),
+        _remove_stale(config.output.tokens.path, SHARD_FILE,
                       {p for t in token_tasks for p in t.outputs})
         _write_json(os.path.join(config.output.tokens.path, "manifest.json"),
                     {**base, **_token_manifest(config, info, token_tasks)})
@@ -295,15 +295,7 @@ def _token_manifest(config: MixConfig, info: TokenizerInfo, shards: list[TokenSh
             documents = sum(1 for _ in stream)
         entries.append({"path": os.path.basename(task.output), "metadata": os.path.basename(task.metadata),
                         "tokens": size(task.output) // itemsize, "documents": documents})
-    return {
-        "format": MANIFEST_FORMAT,
-        "tokenizer": {"path": info.path, "name": os.path.basename(info.path), "sha256": info.sha256,
-                      "vocab_size": info.vocab_size, "bos": out.bos, "bos_id": info.bos_id, "eos": out.eos,
-                      "eos_id": info.eos_id, "encoder": info.encoder, "encoder_fallback": info.fallback},
-        "dtype": info.dtype,
-        "byte_order": "little",
-        "metadata_columns": ["start", "end", "id", "source", "provenance"],
-        "tokens": sum(e["tokens"] for e in entries),
-        "documents": sum(e["documents"] for e in entries),
-        "shards": entries,
-    }
+    tokenizer = {"path": info.path, "name": os.path.basename(info.path), "sha256": info.sha256,
+                 "vocab_size": info.vocab_size, "bos": out.bos, "bos_id": info.bos_id, "eos": out.eos,
+                 "eos_id": info.eos_id, "encoder": info.encoder, "encoder_fallback": info.fallback}
+    return manifest(tokenizer, info.dtype, entries)

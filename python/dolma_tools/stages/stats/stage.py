@@ -25,7 +25,7 @@ from dolma_tools.stages.stats.build import build_stats
 from dolma_tools.stages.stats.config import EXECUTION_KEYS, StatsConfig
 from dolma_tools.stages.stats.merge import merge
 from dolma_tools.stages.stats.result import Stats
-from dolma_tools.stages.stats.shards import manifest_path, shards_of
+from dolma_tools.tokens import manifest_path, shards_of
 from dolma_tools.stages.stats.tasks import DocumentStatsTask, ShardStatsTask
 
 

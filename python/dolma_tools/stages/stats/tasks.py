@@ -23,7 +23,7 @@ from dolma_tools.io import SkipCounter, atomic_writer, iter_attributes
 from dolma_tools.stages.stats import attributes, sketch
 from dolma_tools.stages.stats.merge import merge
 from dolma_tools.stages.stats.reader import Block, iter_blocks
-from dolma_tools.stages.stats.shards import ShardInfo, read_boundaries
+from dolma_tools.tokens import ShardInfo, read_boundaries
 
 
 def _write_partial(path: str, partial: dict[str, Any]) -> None:
