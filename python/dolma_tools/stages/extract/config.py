@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 import importlib.util
-import re
 from typing import Literal
 
 from pydantic import Field, field_validator
 
-from dolma_tools.config.models import ExecutionConfig, StrList
+from dolma_tools.config.models import ExecutionConfig, FileName, StrList
 from dolma_tools.errors import ConfigError
 
 SIGNAL_HEADERS = ("x-robots-tag", "tdm-reservation", "tdm-policy", "content-usage", "link")
@@ -21,7 +20,6 @@ SIGNAL_META = ("robots", "googlebot", "bingbot", "gptbot", "ccbot", "claudebot",
                "tdm-reservation", "tdm-policy", "content-usage", "x-robots-tag")
 """``<meta>`` names (or ``http-equiv``) kept in ``metadata.meta``."""
 
-_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 class ExtractConfig(ExecutionConfig):
@@ -31,7 +29,7 @@ class ExtractConfig(ExecutionConfig):
     """WARC/WET files, folders or globs (``.warc``, ``.warc.gz``, ``.wet``, ``.wet.gz``; local or s3://)."""
     destination: str
     """Output root: documents go to ``<destination>/documents/<source>/<warc name>.jsonl.gz``."""
-    source: str = "common-crawl"
+    source: FileName = "common-crawl"
     """The documents' ``source`` field and the folder below ``documents/``."""
     extractor: Literal["resiliparse", "trafilatura"] = "resiliparse"
     """Main-text extractor: ``resiliparse`` (fast) or ``trafilatura`` (better boilerplate removal, slower)."""
@@ -46,13 +44,6 @@ class ExtractConfig(ExecutionConfig):
     """HTTP content types treated as HTML; other responses are counted as ``dropped.not_html``."""
     max_payload_bytes: int = Field(default=16 << 20, ge=1)
     """Pages larger than this are counted as ``dropped.too_large`` instead of parsed."""
-
-    @field_validator("source")
-    @classmethod
-    def _plain_name(cls, value: str) -> str:
-        if not _NAME.match(value):
-            raise ValueError("use letters, digits, '_', '-' or '.' (it names a folder)")
-        return value
 
     @field_validator("added", mode="before")
     @classmethod
