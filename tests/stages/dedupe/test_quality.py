@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import dolma_tools as dt
-from dolma_tools.errors import InputError, StageError
+from dolma_tools.errors import ConfigError, InputError, StageError
+from dolma_tools.io import iter_documents
 from dolma_tools.sample.dedupe import CODE_LINES, PUNCTUATION_LINES, SHORT_LINES, generate_dedupe_sample
 from tests.stages.dedupe.conftest import sidecars, texts
 
@@ -204,3 +205,27 @@ def test_keep_policy_config_errors() -> None:
         KeepPolicy.model_validate("source_priority")
     with pytest.raises(ValueError, match=re.escape("metadata.<path>")):
         KeepPolicy(by="field", field="score")
+
+
+def test_a_new_release_is_deduped_against_a_persistent_index(corpus: Path, tmp_path: Path) -> None:
+    documents, index = corpus / "documents", str(tmp_path / "releases.minhash.npz")
+    dt.dedupe(str(documents / "docs"), minhash={"index": {"path": index, "update": True}}, workers=1)
+    second = dt.dedupe([str(documents / "news"), str(documents / "web")], minhash={"index": {"path": index}}, name="r2", workers=1)
+    assert second.counts["minhash"]["index_documents"] == len(list(texts_of(documents / "docs")))
+    truth, attributes = _truth(corpus), sidecars(corpus, "r2")
+    earlier = set(texts_of(documents / "docs"))
+    across = [(g["original"], c["id"]) for g in truth["near_duplicates"] for c in g["copies"] if c["jaccard"] >= 0.6]
+    across = [(a, b) if a in earlier else (b, a) for a, b in across if (a in earlier) != (b in earlier)]
+    assert across
+    for old, new in across:  # the new copy names the earlier document by its real id
+        assert attributes[new]["r2__minhash__survivor"] == [(0, truth["lengths"][new], old)]
+        assert attributes[new]["r2__minhash__cluster"][0][2] < 0
+    # Another shingling cannot use the index; a missing index needs update: true.
+    with pytest.raises(ConfigError, match=r"minhash\.index\.path: .*other shingling settings"):
+        dt.dedupe(str(documents / "web"), minhash={"ngram_size": 3, "index": {"path": index}}, name="r3", workers=1)
+    with pytest.raises(ConfigError, match=r"minhash\.index\.path: .*does not exist"):
+        dt.dedupe(str(documents / "web"), minhash={"index": {"path": str(tmp_path / "none.npz")}}, name="r4", workers=1)
+
+
+def texts_of(folder: Path) -> dict[str, str]:
+    return {doc.id: doc.text for path in sorted(folder.rglob("*.jsonl.gz")) for _, doc in iter_documents(str(path))}

@@ -10,13 +10,16 @@ shingle sets, by default), and connected components are the clusters. The keep p
 ``<name>__minhash__duplicate`` (1.0), ``__cluster`` (the survivor's global index),
 ``__survivor`` (its id) and ``__similarity`` (Jaccard with it); survivors of clusters of two or
 more carry ``__cluster_size``. A cluster therefore never loses all its members, whatever the
-number of workers. Definitions and the choice of defaults: docs/dedupe.md.
+number of workers. A persistent index (`index`) puts earlier releases' documents first; they
+always survive. Definitions and the choice of defaults: docs/dedupe.md.
 """
 
 from __future__ import annotations
 
 import collections
 import functools
+import os
+import shutil
 from typing import Any, Literal
 
 import numpy as np
@@ -27,7 +30,10 @@ from dolma_tools.config.models import StrictModel
 from dolma_tools.io import SkipCounter
 from dolma_tools.io.attributes import Sidecar
 from dolma_tools.stages.dedupe.modes.base import Batch, Decider, FileView, Mode
+from dolma_tools.io import atomic_writer
+from dolma_tools.stages.dedupe.modes import index as persistent
 from dolma_tools.stages.dedupe.modes.clusters import LshDecider
+from dolma_tools.stages.dedupe.modes.index import MinhashIndex
 from dolma_tools.stages.dedupe.modes.keep import KeepPolicy
 from dolma_tools.stages.dedupe.work import WorkDir
 
@@ -59,6 +65,9 @@ class MinhashMode(StrictModel):
     seed: int = Field(default=1, ge=0)
     normalize: bool = True
     """Lower-case and ignore punctuation before shingling."""
+    index: MinhashIndex | None = None
+    """Earlier releases' documents (``{path: ..., update: true}``): a new near duplicate of one is
+    flagged with its id; with ``update``, this run's documents are added after the run."""
 
     @field_validator("verify", mode="before")
     @classmethod
@@ -115,10 +124,29 @@ class MinhashDocuments(Mode[MinhashMode]):
             out["keep"] = mode.keep.scores(batch, source, skips)
         return out
 
+    def check(self) -> None:
+        if self.settings.index is not None:
+            persistent.check(self.settings.index, self.settings.model_dump(mode="json"), self.settings.verify == "exact",
+                             f"{self.where}.index")
+
     def decider(self, work: WorkDir, files: int, quiet: bool) -> Decider:
         mode = self.settings
         bands, rows = mode.banding()
-        return LshDecider(mode, LshIndex(mode.num_perm, threshold=mode.threshold, bands=bands, rows=rows), work)
+        earlier = None if mode.index is None else persistent.load(mode.index, os.path.basename(work.root), f"{self.where}.index")
+        return LshDecider(mode, LshIndex(mode.num_perm, threshold=mode.threshold, bands=bands, rows=rows), work, earlier)
+
+    @property
+    def updates_a_filter(self) -> bool:
+        return self.settings.index is not None and self.settings.index.update
+
+    def publish(self, work: WorkDir) -> None:
+        """Copy the updated index from the work folder to ``index.path`` (atomic rename)."""
+        pending = work.pending_filter(self.name)
+        if self.updates_a_filter and os.path.exists(pending):
+            assert self.settings.index is not None
+            with open(pending, "rb") as source, atomic_writer(self.settings.index.path) as target:
+                shutil.copyfileobj(source, target, 1 << 24)
+            os.remove(pending)
 
     def keys(self) -> tuple[str, ...]:
         return ("duplicate", "cluster", "survivor", "similarity", "cluster_size")
