@@ -21,9 +21,10 @@ from dolma_tools._core import NGRAM_HASH_VERSION
 from dolma_tools.io import atomic_writer, exists, open_read
 
 
-WORK_FORMAT = 3
+WORK_FORMAT = 4
 """Layout of the work files; version 2 keeps ids as packed UTF-8 (``id_data``, ``id_offsets``);
-version 3 keeps each mode's phase-2 figures under ``figures`` in ``decided.json``."""
+version 3 keeps each mode's phase-2 figures under ``figures`` in ``decided.json``; version 4
+keeps MinHash shingle sets and survivors (``survivor`` in place of ``cluster``)."""
 
 
 def run_fingerprint(modes: dict[str, Any], files: list[str]) -> str:
