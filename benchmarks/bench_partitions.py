@@ -101,19 +101,21 @@ def footprint(root: Path, docs: int, workers: int) -> None:
     """Bytes per document of each mode: its work folder on disk, by kind of file, and the Bloom
     filter its decision pass holds (at the default fp_rate)."""
     import dolma_tools as dt
+    from dolma_tools._core import BloomFilter
 
     print(f"\nbytes per document, {docs:,} documents (work folder on disk; filter in memory)\n")
-    print("| mode | work: hashes/ | work: keys/ | work: partitions/ + decisions/ | filter (memory) | sidecar |")
-    print("|---|---|---|---|---|---|")
+    print("| mode | keys | work: hashes/ | work: keys/ | work: partitions/ + decisions/ | filter (memory) | sidecar |")
+    print("|---|---|---|---|---|---|---|")
     for mode, options in FOOTPRINT_MODES.items():
         dt.dedupe(str(root / "documents"), workers=workers, keep_work=True, overwrite=True, **options)
         work = next((root / "attributes" / "dedupe" / "_work").iterdir())
         size = {kind: sum(p.stat().st_size for p in (work / kind).rglob("*") if p.is_file())
                 for kind in ("hashes", "keys", "partitions", "decisions")}
         report = json.loads((root / "attributes" / "dedupe" / "_report.json").read_text())
-        filtered = report["modes"][next(iter(report["modes"]))].get("filter", {}).get("bytes", 0)
+        keys = report["modes"][next(iter(report["modes"]))].get("filter", {}).get("estimated_keys", 0)
+        filtered = BloomFilter.sizing(keys, 1e-6, layout="blocked").num_bytes if keys else 0  # without the 1 MiB floor
         sidecars = sum(p.stat().st_size for p in (root / "attributes" / "dedupe").glob("*.jsonl.gz"))
-        print(f"| {mode} | {size['hashes'] / docs:,.0f} | {size['keys'] / docs:,.0f} | "
+        print(f"| {mode} | {keys / docs:,.1f} | {size['hashes'] / docs:,.0f} | {size['keys'] / docs:,.0f} | "
               f"{(size['partitions'] + size['decisions']) / docs:,.1f} | {filtered / docs:,.1f} | {sidecars / docs:,.1f} |")
         shutil.rmtree(work.parent)
 
