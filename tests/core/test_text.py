@@ -46,12 +46,13 @@ def words(text: str, normalize: bool) -> list[tuple[str, int, int]]:
     return [(m.group().lower() if normalize else m.group(), m.start(), m.end()) for m in re.finditer(pattern, text)]
 
 
-def ref_paragraph_keys(texts, separator, normalize, min_length, min_words, seed):
+def ref_paragraph_keys(texts, separator, normalize, strip, min_length, min_words, seed):
     out = []
     for doc, text in enumerate(texts):
         for part, start, end in paragraphs(text, separator):
-            key = re.sub(r"\s+", " ", part).strip().lower() if normalize else part.strip()
-            if len(key) >= min_length and (min_words <= 1 or len(key.split()) >= min_words):
+            measured = re.sub(r"\s+", " ", part).strip().lower() if normalize else part.strip()
+            key = measured if normalize or strip else part  # normalize false: the exact text, unless strip
+            if len(measured) >= min_length and (min_words <= 1 or len(measured.split()) >= min_words):
                 out.append((hash64(key, seed), doc, start, end))
     return out
 
@@ -96,12 +97,13 @@ SEPARATOR = st.sampled_from(["\n", "\r\n", "\n\n", "§", "😀", "ab"])
 
 
 @settings(max_examples=300, deadline=None)
-@given(texts=st.lists(TEXT, max_size=5), separator=SEPARATOR, normalize=st.booleans(),
+@given(texts=st.lists(TEXT, max_size=5), separator=SEPARATOR, normalize=st.booleans(), strip=st.booleans(),
        min_length=st.integers(0, 6), min_words=st.integers(1, 4), seed=st.integers(0, 2**64 - 1))
-def test_paragraph_keys_match_python(texts, separator, normalize, min_length, min_words, seed) -> None:
-    got = paragraph_keys(texts, separator, normalize=normalize, min_length=min_length, min_words=min_words, seed=seed)
+def test_paragraph_keys_match_python(texts, separator, normalize, strip, min_length, min_words, seed) -> None:
+    got = paragraph_keys(texts, separator, normalize=normalize, strip=strip, min_length=min_length,
+                         min_words=min_words, seed=seed)
     assert [a.dtype for a in got] == [np.uint64, np.int64, np.int64, np.int64]
-    assert rows(*got) == ref_paragraph_keys(texts, separator, normalize, min_length, min_words, seed)
+    assert rows(*got) == ref_paragraph_keys(texts, separator, normalize, strip, min_length, min_words, seed)
 
 
 @settings(max_examples=300, deadline=None)
