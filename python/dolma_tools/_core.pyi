@@ -32,6 +32,7 @@ __all__ = [
     "StringColumn",
     "scan_documents",
     "encode_attribute_lines",
+    "metadata_offsets",
     "paragraph_keys",
     "paragraph_ngrams",
     "document_ngrams",
@@ -305,6 +306,10 @@ def scan_documents(
     data: bytes, prefix: bytes | None = None, *, last: bool = False
 ) -> tuple[StringColumn, StringColumn, StringColumn, list[int], int, int]:
     """``(ids, texts, sources, rejected, lines, consumed)`` of the whole JSONL lines of ``prefix + data``."""
+
+def metadata_offsets(data: bytes) -> tuple[NDArray[np.int64], NDArray[np.int64], tuple[int, str] | None]:
+    """``(start, end, bad)`` of a decompressed token-shard metadata CSV; ``bad`` is ``(row, reason)``
+    of the first malformed row (the arrays are then empty)."""
 
 def encode_attribute_lines(
     ids: StringColumn,
