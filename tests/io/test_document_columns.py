@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import msgspec
@@ -166,6 +167,21 @@ def test_string_column_round_trips_and_checks_its_input() -> None:
         StringColumn.from_arrays(np.array([0xFF, 0xFF], dtype=np.uint8), np.array([0, 2]))
     with pytest.raises(IndexError):
         column[5]
+
+
+_WORD = re.compile(rb"[^\x00-\x20]+")
+_NASTY = st.text(st.one_of(st.sampled_from(list(" \t\n\r\x00\x01\x1f\x7f\xa0\u2028\u3000\u200b\ufeff!é中𝄞👩\u200d")),
+                           st.characters(blacklist_categories=("Cs",))), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NASTY, max_size=12))
+def test_column_measures_match_python(values: list[str]) -> None:
+    """Bytes, code points and words (runs of bytes above 0x20), as ``stats`` counts them."""
+    column = StringColumn.from_list(values)
+    assert column.byte_lengths().tolist() == [len(v.encode()) for v in values]
+    assert column.char_lengths().tolist() == [len(v) for v in values]
+    assert column.word_counts().tolist() == [len(_WORD.findall(v.encode())) for v in values]
 
 
 def test_scan_reports_lines_as_split_does_and_carries_the_unfinished_line() -> None:
