@@ -38,6 +38,16 @@ def measures(block: DocumentColumns) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return texts.byte_lengths(), texts.char_lengths(), texts.word_counts()
 
 
+def _groups(sources: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct sources, sorted, and each document's index into them (a file usually has one
+    source: then no sort of the documents at all)."""
+    names = sorted(set(sources))
+    if len(names) == 1:
+        return names, np.zeros(len(sources), dtype=np.int64)
+    index = {name: number for number, name in enumerate(names)}
+    return names, np.fromiter((index[source] for source in sources), dtype=np.int64, count=len(sources))
+
+
 def _document_section(sizes: np.ndarray, characters: np.ndarray, words: np.ndarray) -> dict[str, Any]:
     return {
         "documents": int(len(sizes)),
@@ -101,13 +111,13 @@ class DocumentStatsTask(FileTask):
         return counters
 
     def _measure(self, block: DocumentColumns, sidecar_records: list[list[attributes.Record]], partial: dict[str, Any]) -> None:
-        names, groups = np.unique(np.asarray(block.sources.tolist(), dtype=object), return_inverse=True)
+        names, groups = _groups(block.sources.tolist())
         sizes, characters, words = measures(block)
         records = [dict(collections.ChainMap(*reversed(per_doc))) for per_doc in zip(*sidecar_records)] if sidecar_records else []
         key_sections = attributes.measure(records, characters, groups, len(names)) if records else [{}] * len(names)
         prefix = self.language or attributes.language_prefix(records)
         languages = attributes.top_languages(records, prefix) if records and prefix else None
-        for group, source in enumerate(names.tolist()):
+        for group, source in enumerate(names):
             mine = groups == group
             section = _document_section(sizes[mine], characters[mine], words[mine])
             section["attributes"] = key_sections[group]
