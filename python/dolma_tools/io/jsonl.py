@@ -276,12 +276,6 @@ def write_lines(path: str, lines: Iterable[bytes], transport_params: dict | None
     return count
 
 
-def iter_line_blocks(path: str, transport_params: dict | None = None) -> Iterator[tuple[int, bytes]]:
-    """``(number of its first line, block)``: the decompressed file as blocks of whole lines
-    joined by ``\\n``, for readers that scan a block at a time (a damaged archive is an `InputError`)."""
-    return _line_blocks(path, transport_params)
-
-
 def decode_document_line(path: str, line_number: int, line: bytes) -> Document:
     """One JSONL line as a `Document`, or the `InputError` `iter_documents` would raise for it."""
     try:
