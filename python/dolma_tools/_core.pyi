@@ -33,6 +33,7 @@ __all__ = [
     "StringColumn",
     "scan_documents",
     "encode_attribute_lines",
+    "metadata_offsets",
     "paragraph_keys",
     "paragraph_ngrams",
     "document_ngrams",
@@ -297,15 +298,22 @@ class StringColumn:
     @staticmethod
     def concat(columns: Sequence[StringColumn]) -> StringColumn: ...
     def to_arrays(self) -> tuple[NDArray[np.uint8], NDArray[np.int64]]: ...
+    def byte_lengths(self) -> NDArray[np.int64]: ...
     def char_lengths(self) -> NDArray[np.int64]: ...
+    def word_counts(self) -> NDArray[np.int64]:
+        """Maximal runs of bytes above 0x20 per string (ASCII spaces and controls separate words)."""
     def tolist(self) -> list[str]: ...
     def __len__(self) -> int: ...
     def __getitem__(self, key: int, /) -> str: ...
 
 def scan_documents(
     data: bytes, prefix: bytes | None = None, *, last: bool = False
-) -> tuple[StringColumn, StringColumn, list[int], int, int]:
-    """``(ids, texts, rejected, lines, consumed)`` of the whole JSONL lines of ``prefix + data``."""
+) -> tuple[StringColumn, StringColumn, StringColumn, list[int], int, int]:
+    """``(ids, texts, sources, rejected, lines, consumed)`` of the whole JSONL lines of ``prefix + data``."""
+
+def metadata_offsets(data: bytes) -> tuple[NDArray[np.int64], NDArray[np.int64], tuple[int, str] | None]:
+    """``(start, end, bad)`` of a decompressed token-shard metadata CSV; ``bad`` is ``(row, reason)``
+    of the first malformed row (the arrays are then empty)."""
 
 def encode_attribute_lines(
     ids: StringColumn,

@@ -9,6 +9,7 @@
 //! * `lsh`: `LshIndex`, `lsh_clusters`, `optimal_bands`.
 //! * `jsonl`: `StringColumn`, `scan_documents`, `encode_attribute_lines`.
 //! * `text`: `paragraph_keys`, `paragraph_ngrams`, `document_ngrams`, `NGRAM_HASH_VERSION`.
+//! * `offsets`: `metadata_offsets`.
 //! * `bpe`: `ByteLevelBpe`.
 
 mod arrow;
@@ -20,6 +21,7 @@ mod hashing;
 mod jsonl;
 mod lsh;
 mod minhash;
+mod offsets;
 mod text;
 
 use pyo3::prelude::*;
@@ -48,6 +50,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<jsonl::PyStringColumn>()?;
     m.add_function(wrap_pyfunction!(jsonl::scan_documents, m)?)?;
     m.add_function(wrap_pyfunction!(jsonl::encode_attribute_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(offsets::metadata_offsets, m)?)?;
     m.add("NGRAM_HASH_VERSION", dolma_tools_core::text::NGRAM_HASH_VERSION)?;
     m.add_class::<bpe::PyByteLevelBpe>()?;
     Ok(())
