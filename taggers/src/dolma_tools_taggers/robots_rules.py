@@ -1,14 +1,17 @@
-"""robots.txt files per host, as the user collected them, judged with Protego.
+"""One robots.txt file, judged with Protego for a list of agents, fast enough for every document.
 
-A store is either a folder of ``<host>.txt`` files (the fetch date is then unknown), or a JSONL
-file (plain or ``.gz``/``.zst``) of ``{"host": ..., "body": <robots.txt text>, "fetched":
-<date>}`` lines; ``"status": 404`` (or any 4xx) with no body records that the host has none. A
-host missing from the store has no restriction, and the tagger records that it was missing.
+Bodies are scanned and parsed on first use, so a store of 100k hosts loads in about a second and a
+run pays only for the hosts its documents come from. Lines Protego does not understand are
+skipped, as Protego skips them.
 
-Bodies are kept as text and parsed on first use, so a store of 100k hosts loads in about a second
-and a run pays only for the hosts its documents come from. A UTF-8 byte-order mark and
-undecodable bytes are tolerated (robots.txt is meant to be UTF-8; parsers ignore what they cannot
-read), as are lines Protego does not understand.
+Two shortcuts keep Protego's answers while asking it less (a test compares both for every agent):
+
+* Protego matches a group whose token occurs in the agent's name, so only agents containing a
+  token the file names are asked about; the others share the ``*`` answer.
+* When every ``Allow``/``Disallow`` value is a plain prefix (no ``*``, ``$``, ``%``, ``?`` or other
+  character Protego re-encodes), a URL's verdict depends only on its first ``L`` path characters,
+  ``L`` the longest value: verdicts are cached per such prefix, so the pages of a host after the
+  first cost a dictionary lookup.
 
 Cloudflare's ``Content-Signal: search=yes, ai-train=no`` lines are read here too: the signals in
 any group that applies to ``*`` or one of the listed agents count.
@@ -17,28 +20,32 @@ any group that applies to ``*`` or one of the listed agents count.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
-
-from dolma_tools.errors import InputError
-from dolma_tools.io import iter_json
+from collections.abc import Sequence
 
 from dolma_tools_taggers.blocklist import normalize_host
 
-_BOM = "\ufeff"
 _USER_AGENT = re.compile(r"^user[\s_-]*agent\b[\s:]*", re.IGNORECASE)
+_PLAIN = re.compile(r"[A-Za-z0-9_.~/=-]*").fullmatch
+"""Characters Protego keeps as they are in both rule values and URL paths."""
+_SIMPLE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(/[^#]*)?")
+CACHE_LIMIT = 4096
+"""Cached verdicts per file and agent list (a host's distinct path prefixes, in practice)."""
+
+Verdict = tuple[tuple[str, ...], bool]
+"""``(agents whose rules forbid the URL, whether the * group forbids it)``."""
 
 
 @dataclasses.dataclass
 class _Scan:
     """What one pass over the lines tells before any parsing: the user-agent tokens named, whether
-    anything is disallowed at all, and the Content-Signal pairs of each group."""
+    anything is disallowed at all, the Content-Signal pairs of each group, and the longest rule
+    value when every value is a plain prefix (else None)."""
 
     tokens: frozenset[str]
     disallows: bool
     signals: list[tuple[frozenset[str], dict[str, str]]]
+    prefix_bound: int | None
 
 
 def _field(line: str) -> tuple[str, str] | None:
@@ -60,6 +67,7 @@ def _scan(body: str) -> _Scan:
     signals: list[tuple[frozenset[str], dict[str, str]]] = []
     group: set[str] = set()
     in_agents = False
+    bound: int | None = 1
     for line in body.splitlines():
         parsed = _field(line)
         if parsed is None:
@@ -73,10 +81,25 @@ def _scan(body: str) -> _Scan:
             continue
         in_agents = False
         disallows = disallows or (field.startswith("d") and bool(value))  # Protego accepts misspellings
+        if field.startswith(("a", "d")) and bound is not None:  # allow, disallow and its misspellings
+            plain = _PLAIN(value) and not value.endswith("index.html")  # Protego adds a '$' rule for it
+            bound = max(bound, len(value)) if plain else None
         if field == "contentsignal":
             pairs = (pair.partition("=") for pair in value.split(","))
             signals.append((frozenset(group), {k.strip().lower(): v.strip().lower() for k, _, v in pairs if k.strip()}))
-    return _Scan(frozenset(tokens), disallows, signals)
+    return _Scan(frozenset(tokens), disallows, signals, bound)
+
+
+def url_parts(url: str) -> tuple[str | None, str | None]:
+    """``(normalized host, path and query)`` of a URL; the path is None unless the URL has the
+    plain ``scheme://host/path`` form (no port, user or IDN host), where it is read without
+    ``urlsplit``."""
+    match = _SIMPLE_URL.match(url)
+    if match and (match.end() == len(url) or url[match.end()] == "#"):
+        host = match.group(1).lower().rstrip(".")
+        if host:
+            return host, match.group(2)
+    return normalize_host(url), None
 
 
 @dataclasses.dataclass
@@ -89,6 +112,7 @@ class HostRobots:
     _parser: object | None = None
     _named_cache: dict[tuple[str, ...], frozenset[str]] = dataclasses.field(default_factory=dict)
     _signal_cache: dict[tuple[str, ...], dict[str, str]] = dataclasses.field(default_factory=dict)
+    _verdicts: dict[tuple[tuple[str, ...], str], Verdict] = dataclasses.field(default_factory=dict)
 
     def scan(self) -> _Scan:
         if self._scan is None:
@@ -102,7 +126,26 @@ class HostRobots:
             self._parser = Protego.parse(self.body)
         return self._parser
 
-    def refusals(self, url: str, agents: Sequence[str]) -> tuple[list[str], bool]:
+    def judge(self, url: str, path: str | None, agents: tuple[str, ...]) -> Verdict:
+        """`refusals`, from the verdict cache when the file's rules are plain prefixes and ``path``
+        (the URL's path and query, see `url_parts`) starts with plain characters."""
+        scan = self.scan()
+        if not scan.disallows:
+            return (), False
+        bound = scan.prefix_bound
+        if bound is None or path is None:
+            return self.refusals(url, agents)
+        key = path[:bound]
+        if not _PLAIN(key) or path.startswith("/robots.txt"):
+            return self.refusals(url, agents)
+        verdict = self._verdicts.get((agents, key))
+        if verdict is None:
+            verdict = self.refusals(url, agents)
+            if len(self._verdicts) < CACHE_LIMIT:
+                self._verdicts[(agents, key)] = verdict
+        return verdict
+
+    def refusals(self, url: str, agents: Sequence[str]) -> Verdict:
         """``(agents whose rules forbid url, whether the * group forbids it)``.
 
         An agent is ruled by its own group when the file names it, else by ``*``; Protego matches
@@ -110,11 +153,11 @@ class HostRobots:
         are asked about, the others share the ``*`` answer (this saves most of the work).
         """
         if not self.scan().disallows:
-            return [], False
+            return (), False
         parser = self.parser()
         star = not parser.can_fetch(url, "*")
         named = self._named(agents)
-        return [agent for agent in agents if (not parser.can_fetch(url, agent) if agent in named else star)], star
+        return tuple(agent for agent in agents if (not parser.can_fetch(url, agent) if agent in named else star)), star
 
     def _named(self, agents: Sequence[str]) -> frozenset[str]:
         """The agents a group of this file may name (a token of the file occurs in their name)."""
@@ -135,62 +178,3 @@ class HostRobots:
                     found.update(pairs)
             self._signal_cache[key] = found
         return self._signal_cache[key]
-
-
-class RobotsStore:
-    """Host → robots.txt, from a folder of ``<host>.txt`` files or a JSONL file.
-
-    Hosts serving the same file (CMS defaults, one company's many domains) share one parsed copy.
-    """
-
-    def __init__(self, path: str) -> None:
-        if os.path.isdir(path):
-            entries = _read_folder(path)
-        elif os.path.isfile(path) or "://" in path:
-            entries = _read_jsonl(path)
-        else:
-            raise FileNotFoundError(f"robots.txt store not found: {path!r} (a folder of <host>.txt or a JSONL file)")
-        self.hosts: dict[str, HostRobots] = {}
-        self.fetched: dict[str, str | None] = {}
-        bodies: dict[str, HostRobots] = {}
-        for host, body, fetched in entries:
-            self.hosts[host] = bodies.setdefault(body, HostRobots(body))
-            self.fetched[host] = fetched
-
-    def __len__(self) -> int:
-        return len(self.hosts)
-
-    def get(self, url: str) -> HostRobots | None:
-        host = normalize_host(url)
-        return self.hosts.get(host) if host else None
-
-
-def _decode(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace").removeprefix(_BOM)
-
-
-def _read_folder(path: str) -> Iterable[tuple[str, str, str | None]]:
-    for name in sorted(os.listdir(path)):
-        if name.endswith(".txt") and (host := normalize_host(name[: -len(".txt")])):
-            with open(os.path.join(path, name), "rb") as handle:
-                yield host, _decode(handle.read()), None
-
-
-def _read_jsonl(path: str) -> Iterable[tuple[str, str, str | None]]:
-    for line, entry in iter_json(path):
-        if not isinstance(entry, dict) or not isinstance(entry.get("host"), str):
-            raise InputError(path, line, "bad_robots_entry", 'expected {"host": ..., "body": ..., "fetched": ...}')
-        host = normalize_host(entry["host"])
-        body = entry.get("body")
-        status = entry.get("status", 200)
-        if host is None or not (body is None or isinstance(body, str)) or not isinstance(status, int):
-            raise InputError(path, line, "bad_robots_entry", f"host {entry['host']!r}: bad host, body or status")
-        if 400 <= status < 500 or body is None:
-            continue  # the host says it has no robots.txt: no restriction, the same as absent
-        fetched = entry.get("fetched")
-        yield host, body.removeprefix(_BOM), str(fetched) if fetched is not None else None
-
-
-def with_scheme(url: str) -> str:
-    """A URL stored without a scheme (``example.com/x``) gets one, so Protego finds its path."""
-    return url if urlsplit(url).scheme else f"http://{url}"
