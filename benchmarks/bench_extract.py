@@ -13,7 +13,7 @@ distort; wall-clock speeds are printed too. Target: c/a ≥ 0.8 (the framework c
 c/b ≥ 2.
 
 consent_v1 on one core: documents with URLs over a store of ``--hosts`` robots.txt files
-(target ≥ 20k docs/s), counting the store's loading separately.
+(target ≥ 20k docs per CPU-second), counting the store's loading separately.
 
     python benchmarks/bench_extract.py --copies 40 --hosts 100000 --repeat 3
 """
@@ -207,15 +207,15 @@ def bench_consent(hosts: int, documents: int, seed: int) -> None:
             "meta": {"robots": "index, follow"} if i % 3 == 0 else {},
         }) for i, host in enumerate(chosen)]
         tagger = ConsentTagger(robots_store=str(store))
-        started = time.perf_counter()
+        started = time.process_time()
         tagger.setup()
-        loaded = time.perf_counter() - started
-        started = time.perf_counter()
+        loaded = time.process_time() - started
+        cpu, wall = time.process_time(), time.perf_counter()
         for start in range(0, documents, 256):
             tagger.predict_batch(docs[start:start + 256])
-        seconds = time.perf_counter() - started
-        print(f"  {label}: {len(set(chosen)):,} hosts used, store loaded in {loaded:.2f} s, "
-              f"{documents / seconds:,.0f} docs/s (target >= 20,000)")
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        print(f"  {label}: {len(set(chosen)):,} hosts used, store loaded in {loaded:.2f} CPU-s, "
+              f"{documents / cpu:,.0f} docs/CPU-s (target >= 20,000; {documents / wall:,.0f} docs/s wall)")
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ TAIL_LIMIT = 256 << 20
 """Bytes after the last record read back for the end-of-file check (one record, in practice)."""
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Record:
     """One WARC record: what extraction needs, with the HTTP payload as raw bytes."""
 
@@ -57,9 +57,10 @@ def _record(raw, path: str, wanted: Callable[[Record], bool] | None) -> Record:
     """Copy one FastWARC record out, checking its block against the declared length; the payload
     stays empty when ``wanted`` says no."""
     headers = {name.lower(): value for name, value in reversed(raw.headers.items())}  # the first of a name wins
+    record_type = str(raw.record_type)
     status = None
     http_headers: list[tuple[str, str]] = []
-    if raw.is_http:
+    if raw.is_http and record_type == "response":  # requests and revisits are never documents
         raw.parse_http(auto_decode="none")
         http = raw.http_headers
         status = http.status_code
@@ -68,7 +69,7 @@ def _record(raw, path: str, wanted: Callable[[Record], bool] | None) -> Record:
     record = Record(
         offset=raw.stream_pos,
         record_id=headers.get("warc-record-id") or "",
-        record_type=str(raw.record_type),
+        record_type=record_type,
         date=headers.get("warc-date"),
         url=headers.get("warc-target-uri"),
         warc_content_type=headers.get("content-type") or "",
