@@ -157,6 +157,8 @@ class HostRobots:
         parser = self.parser()
         star = not parser.can_fetch(url, "*")
         named = self._named(agents)
+        if not named:  # every agent is ruled by '*'
+            return (tuple(agents) if star else ()), star
         return tuple(agent for agent in agents if (not parser.can_fetch(url, agent) if agent in named else star)), star
 
     def _named(self, agents: Sequence[str]) -> frozenset[str]:
