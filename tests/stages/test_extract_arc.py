@@ -122,3 +122,20 @@ def test_pywbs_bad_arc_fails_the_run_and_is_counted_under_skip(tmp_path: Path) -
     assert not list((tmp_path / "out").rglob("*.jsonl.gz"))
     counts, docs = _extract(tmp_path / "skip", [bad], on_error="skip")
     assert counts["skipped.corrupt_record"] == 1 and docs == []
+
+
+@needs_pywb
+def test_the_cli_reads_arc_and_warc_together_in_a_subprocess(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    arc, warc = pywb_warc("example.arc.gz"), pywb_warc("example.warc.gz")
+    assert arc is not None and warc is not None
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "dolma_tools", "extract", "-q", "-w", str(arc), "-w", str(warc),
+                    "-o", str(out), "--added", "2024-06-01"], check=True, stdout=subprocess.DEVNULL)
+    names = sorted(p.name for p in (out / "documents" / "common-crawl").glob("*.jsonl.gz"))
+    assert names == ["example.arc.jsonl.gz", "example.jsonl.gz"]  # an ARC and its WARC conversion side by side
+    summary = json.loads((out / "documents" / "common-crawl" / "_summary.json").read_text())
+    assert summary["files_processed"] == 2 and summary["documents"] >= 2

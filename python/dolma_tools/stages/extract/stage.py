@@ -24,11 +24,11 @@ WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".arc", ".arc.gz")
 
 def output_name(path: str) -> str:
     """``CC-MAIN-x.warc.gz`` → ``CC-MAIN-x.jsonl.gz`` (``.warc.wet.gz`` → ``.wet.jsonl.gz``,
-    ``IA-x.arc.gz`` → ``IA-x.jsonl.gz``)."""
+    ``IA-x.arc.gz`` → ``IA-x.arc.jsonl.gz``, apart from the WARC that warcio converts it to)."""
     name = os.path.basename(path.rstrip("/"))
     for suffix in sorted(WARC_SUFFIXES, key=len, reverse=True):
         if name.lower().endswith(suffix):
-            name = name[: -len(suffix)] + (".wet" if suffix.startswith(".wet") else "")
+            name = name[: -len(suffix)] + (suffix[:4] if suffix.startswith((".wet", ".arc")) else "")
             break
     return name + ".jsonl.gz"
 
