@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from dolma_tools_taggers.host_files import read_host_files
-from dolma_tools_taggers.robots_rules import HostRobots, url_parts
+from dolma_tools_taggers.robots_rules import HostRobots
 
 
 class RobotsStore:
@@ -28,10 +28,6 @@ class RobotsStore:
 
     def __len__(self) -> int:
         return len(self.hosts)
-
-    def get(self, url: str) -> HostRobots | None:
-        host, _ = url_parts(url)
-        return self.hosts.get(host) if host else None
 
 
 def with_scheme(url: str) -> str:
