@@ -9,7 +9,7 @@ Writes the corpus of `bench_dedupe.make_corpus` (~1.25 KB documents with planted
 boilerplate) in ``--files`` files, then per partition count runs ``dedupe`` end to end (timed,
 work folder kept), checks that every count writes the same sidecars as one partition, and runs
 the decision pass again with each partition task in a fresh spawned process (two at a time, as
-the executor does), so that each task's ``ru_maxrss`` is its own. Prints a Markdown table: the
+the executor does), so that each task's peak RSS (``VmHWM``) is its own. Prints a Markdown table: the
 largest decision process's peak RSS, the same above an idle worker's, the largest partition's
 Bloom filter, the decision pass's seconds (the tasks' own time over the workers, without process
 start-up), whole-run seconds and documents per second.
@@ -22,7 +22,6 @@ import concurrent.futures
 import hashlib
 import json
 import multiprocessing
-import resource
 import shutil
 import sys
 import time
@@ -38,7 +37,15 @@ def _peak_of(task: object) -> tuple[int, float]:
     start = time.perf_counter()
     if task is not None:
         task.run(lambda n: None)
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, time.perf_counter() - start
+    return _high_water_rss(), time.perf_counter() - start
+
+
+def _high_water_rss() -> int:
+    """This process's peak RSS in bytes. Not ``ru_maxrss``: Linux carries that over from the parent
+    through fork and exec, so every spawned worker would report the driver's peak."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024
 
 
 def _idle_peak() -> int:
