@@ -167,7 +167,7 @@ def run_stage(stage: Stage, *, quiet: bool = False, executor: Executor | None = 
     config = stage.config
     stage.check()
     owned = executor is None
-    runner_executor = make_executor(config.executor, config.workers) if executor is None else executor
+    runner_executor = make_executor(config.executor, config.workers, config) if executor is None else executor
     try:
         phases = PhaseRunner(stage.name, runner_executor, overwrite=config.overwrite, quiet=quiet)
         outcome = stage.run(phases)
