@@ -42,19 +42,22 @@ def floor(files: list[str]) -> int:
     return count
 
 
+def timed_floor(num_documents: int, seed: int) -> tuple[Path, list[str], float, int, float]:
+    """The corpus (made once), its files and uncompressed MB, and (documents, seconds) of the floor."""
+    root = ensure_corpus(num_documents, seed)
+    files = expand(str(root / "documents"))
+    size_mb = uncompressed_bytes(files) / 1e6
+    started = time.perf_counter()
+    docs = floor(files)
+    return root, files, size_mb, docs, time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=70_000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-
-    root = ensure_corpus(args.documents, args.seed)
-    files = expand(str(root / "documents"))
-    size_mb = uncompressed_bytes(files) / 1e6
-
-    started = time.perf_counter()
-    docs = floor(files)
-    floor_seconds = time.perf_counter() - started
+    root, files, size_mb, docs, floor_seconds = timed_floor(args.documents, args.seed)
 
     shutil.rmtree(root / "attributes" / "bench_noop", ignore_errors=True)
     started = time.perf_counter()

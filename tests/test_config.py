@@ -71,3 +71,18 @@ def test_pipeline_schema_describes_stage_keys() -> None:
     assert tag["additionalProperties"] is False
     assert "experiment" in tag["required"]
     assert "Attribute run name" in tag["properties"]["experiment"]["description"]
+
+
+def test_names_that_become_keys_or_file_names_are_checked() -> None:
+    from pydantic import ValidationError
+
+    from dolma_tools.stages.dedupe.config import DedupeConfig
+    from dolma_tools.stages.mix.config import StreamConfig
+
+    with pytest.raises(ValidationError, match="no '__'"):
+        TagConfig(documents=["d"], experiment="a__b", taggers=["char_length_v1"])
+    with pytest.raises(ValidationError, match="no '__'"):
+        DedupeConfig(documents=["d"], name="x__y", documents_mode={})
+    with pytest.raises(ValidationError, match="names files or folders"):
+        StreamConfig(name="web/2024", documents=["d"])
+    assert StreamConfig(name="web__2024", documents=["d"]).name == "web__2024"  # a file name may hold '__'

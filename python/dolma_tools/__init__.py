@@ -11,7 +11,7 @@ df = dt.read_documents("sample/documents").to_pandas()
 from typing import TYPE_CHECKING, Any
 
 from dolma_tools._core import __version__
-from dolma_tools.api import DocumentStream, dedupe, mix, read_documents, run, tag
+from dolma_tools.api import DocumentStream, check, dedupe, extract, mix, read_documents, run, stats, tag
 from dolma_tools.documents import Document, Span
 from dolma_tools.errors import ConfigError, DolmaToolsError, InputError, StageError
 
@@ -42,10 +42,13 @@ __all__ = [
     "StageError",
     "Tagger",
     "__version__",
+    "check",
     "dedupe",
     "document_span",
+    "extract",
     "mix",
     "read_documents",
     "run",
+    "stats",
     "tag",
 ]

@@ -9,6 +9,12 @@ from numpy.typing import NDArray
 
 __all__ = [
     "__version__",
+    "CoreError",
+    "InvalidArgumentError",
+    "CorruptFileError",
+    "ParameterMismatchError",
+    "UnsupportedInputError",
+    "ReadOnlyError",
     "hash64",
     "hash64_batch",
     "hash64_arrow",
@@ -18,6 +24,7 @@ __all__ = [
     "BloomFilter",
     "MinHasher",
     "jaccard",
+    "jaccard_pairs",
     "LshIndex",
     "lsh_clusters",
     "optimal_bands",
@@ -32,6 +39,27 @@ __all__ = [
 ]
 
 __version__: str
+
+class CoreError(ValueError):
+    """Base class of the errors the Rust core raises (a ValueError, for older callers).
+
+    Missing files raise ``FileNotFoundError`` and other OS failures ``OSError``, as usual.
+    """
+
+class InvalidArgumentError(CoreError):
+    """An argument is outside its domain; nothing was done."""
+
+class CorruptFileError(CoreError):
+    """A file is damaged or not in the expected format (bad magic, truncated, failed checksum ...)."""
+
+class ParameterMismatchError(CoreError):
+    """A valid file was written with other parameters than the ones asked for."""
+
+class UnsupportedInputError(CoreError):
+    """Valid input this implementation does not reproduce exactly; use the reference implementation."""
+
+class ReadOnlyError(CoreError):
+    """The object is read-only (a memory-mapped filter) and the operation would modify it."""
 
 def hash64(data: str | bytes, seed: int = 0) -> int:
     """XXH3-64 of a str (as UTF-8) or bytes, with an optional seed."""
@@ -152,6 +180,11 @@ class MinHasher:
     @property
     def mode(self) -> Literal["word", "char"]: ...
     def signatures(self, docs: Sequence[str] | StringColumn) -> NDArray[np.uint32]: ...
+    def signatures_and_sets(
+        self, docs: Sequence[str] | StringColumn
+    ) -> tuple[NDArray[np.uint32], NDArray[np.uint32], NDArray[np.uint64]]:
+        """``(signatures, values, offsets)``: text i's shingle set is ``values[offsets[i]:offsets[i + 1]]``
+        (the top 32 bits of its shingle hashes, sorted, distinct)."""
     def signature(self, text: str) -> NDArray[np.uint32]: ...
     def signature_from_hashes(self, hashes: NDArray[np.uint64]) -> NDArray[np.uint32]: ...
     def shingles(self, text: str) -> list[str]: ...
@@ -159,6 +192,11 @@ class MinHasher:
 
 def jaccard(a: NDArray[np.uint32], b: NDArray[np.uint32]) -> float:
     """Estimated Jaccard similarity of two signatures: the fraction of equal slots."""
+
+def jaccard_pairs(
+    values: NDArray[np.uint32], offsets: NDArray[np.uint64], left: NDArray[np.uint32], right: NDArray[np.uint32]
+) -> NDArray[np.float64]:
+    """Exact Jaccard of shingle sets ``left[k]`` and ``right[k]`` (sets as ``signatures_and_sets`` gives them)."""
 
 def optimal_bands(
     threshold: float, num_perm: int, *, fp_weight: float = 0.5, fn_weight: float = 0.5
@@ -202,6 +240,12 @@ class LshIndex:
     def __len__(self) -> int: ...
     def add(self, signatures: NDArray[np.uint32], start_index: int | None = None) -> int: ...
     def clusters(self, *, verify: bool = False) -> tuple[NDArray[np.int64], NDArray[np.float32]]: ...
+    def candidates(self) -> NDArray[np.uint32]:
+        """Documents sharing a band key with another one, ascending."""
+    def clusters_exact(
+        self, docs: NDArray[np.uint32], values: NDArray[np.uint32], offsets: NDArray[np.uint64], threshold: float
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """Clusters whose links reach ``threshold`` in exact Jaccard; set k belongs to ``docs[k]``."""
 
 NGRAM_HASH_VERSION: int
 """Version of the word n-gram hash scheme of ``paragraph_ngrams`` and ``document_ngrams``."""
@@ -211,6 +255,7 @@ def paragraph_keys(
     separator: str = "\n",
     *,
     normalize: bool = False,
+    strip: bool = False,
     min_length: int = 1,
     min_words: int = 1,
     seed: int = 0,
@@ -224,11 +269,13 @@ def paragraph_ngrams(
     separator: str = "\n",
     stride: int = 1,
     min_words: int = 1,
+    min_chars: int = 0,
     normalize: bool = True,
     seed: int = 0,
 ) -> tuple[NDArray[np.uint64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Distinct n-gram hashes per long enough paragraph: ``(hash, para, doc, start, end)``, the
-    last three per paragraph."""
+    """Distinct n-gram hashes per paragraph with ``min_words`` words and ``min_chars`` word characters
+    (one hash of all its words when it is shorter than ``ngram_size``): ``(hash, para, doc, start,
+    end)``, the last three per paragraph."""
 
 def document_ngrams(
     texts: Sequence[str] | StringColumn, ngram_size: int, *, normalize: bool = True, seed: int = 0
@@ -270,10 +317,12 @@ class ByteLevelBpe:
 
     @staticmethod
     def from_file(path: str | PathLike[str]) -> ByteLevelBpe:
-        """Load a ``tokenizer.json``; ValueError names a part of the pipeline it does not reproduce."""
+        """Load a ``tokenizer.json``; `UnsupportedInputError` names a part of the pipeline it does not
+        reproduce, `CorruptFileError` says the file is not JSON."""
     @staticmethod
     def from_str(json: str) -> ByteLevelBpe:
-        """Build from the text of a ``tokenizer.json`` (ValueError as in ``from_file``)."""
+        """Build from the text of a ``tokenizer.json`` (`UnsupportedInputError` as in ``from_file``;
+        `InvalidArgumentError` for text that is not JSON)."""
     def encode(self, text: str) -> list[int]:
         """``Tokenizer.encode(text, add_special_tokens=False).ids``."""
     def encode_batch(

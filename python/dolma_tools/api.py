@@ -13,39 +13,60 @@ if TYPE_CHECKING:
     import pyarrow
 
     from dolma_tools.stages.runner import RunSummary
+    from dolma_tools.stages.check.results import CheckReport
+    from dolma_tools.stages.stats.result import Stats
 
 # Each function imports the stage it runs when called, so that ``import dolma_tools`` (and every
 # worker process, which imports the package first) stays cheap.
 
 
-class DocumentStream:
-    """Documents from files, read lazily; iterate it, or convert it to pandas or Arrow."""
+PANDAS_MISSING = "to_pandas() needs pandas, which dolma-tools does not install by default: pip install 'dolma-tools[pandas]'"
 
-    def __init__(self, paths: str | Sequence[str], *, on_error: str = "fail") -> None:
+
+class DocumentStream:
+    """Documents from files, read lazily; iterate it, or convert it to pandas or Arrow (with the
+    chosen attribute sets joined, one column per attribute key)."""
+
+    def __init__(self, paths: str | Sequence[str], *, on_error: str = "fail", attributes: Sequence[str] = ()) -> None:
         from dolma_tools.io import SkipCounter, expand
 
         self.paths = expand(list(paths) if not isinstance(paths, str) else paths)
         self.skips = SkipCounter() if on_error == "skip" else None
+        self.attributes = [attributes] if isinstance(attributes, str) else list(attributes)
 
     def __iter__(self) -> Iterator[Document]:
-        from dolma_tools.io import iter_documents
+        for doc, _ in self.with_attributes():
+            yield doc
+
+    def with_attributes(self) -> Iterator[tuple[Document, dict[str, list]]]:
+        """Each document with its attributes (``{"<set>__<tagger>__<key>": [[start, end, score], ...]}``)
+        from the chosen sets' sidecars, ids checked line by line (a mismatch is an `InputError`)."""
+        from dolma_tools.stages.mix.join import iter_joined
 
         for path in self.paths:
-            for _, doc in iter_documents(path, skips=self.skips):
-                yield doc
+            for _, doc, attributes in iter_joined(path, self.attributes, self.skips):
+                yield doc, attributes
 
     def to_arrow(self) -> pyarrow.Table:
-        import pyarrow as pa
+        """One row per document: its fields, then one column per attribute key (see `dolma_tools.io.table`)."""
+        from dolma_tools.io.table import documents_table
 
-        return pa.Table.from_pylist([doc.to_dict() for doc in self])
+        return documents_table(list(self.with_attributes()))
 
     def to_pandas(self) -> pandas.DataFrame:
+        try:
+            import pandas  # noqa: F401  (pyarrow's conversion needs it)
+        except ImportError:
+            raise ModuleNotFoundError(PANDAS_MISSING, name="pandas") from None
         return self.to_arrow().to_pandas()
 
 
-def read_documents(paths: str | Sequence[str], *, on_error: str = "fail") -> DocumentStream:
-    """Documents from files, folders or globs (JSONL of any compression, or Parquet)."""
-    return DocumentStream(paths, on_error=on_error)
+def read_documents(
+    paths: str | Sequence[str], *, on_error: str = "fail", attributes: Sequence[str] = ()
+) -> DocumentStream:
+    """Documents from files, folders or globs (JSONL of any compression, or Parquet), joined with
+    the attribute sets named in ``attributes`` (sidecars at ``attributes/<name>/<same path>``)."""
+    return DocumentStream(paths, on_error=on_error, attributes=attributes)
 
 
 def _run_stage(stage: str, options: dict[str, Any], quiet: bool) -> RunSummary:
@@ -56,6 +77,12 @@ def _run_stage(stage: str, options: dict[str, Any], quiet: bool) -> RunSummary:
     stage_class = get_stage(stage)
     config = validate(stage_class.config_class, {k: v for k, v in options.items() if v is not None})
     return run_stage(stage_class(config), quiet=quiet)
+
+
+def extract(warcs: str | Sequence[str], destination: str, *, quiet: bool = True, **options: Any) -> RunSummary:
+    """WARC/WET files to documents under ``<destination>/documents/<source>/`` (same options as
+    ``dolma-tools extract``, e.g. ``extractor="trafilatura"``; needs ``dolma-tools[warc]``)."""
+    return _run_stage("extract", {"warcs": warcs, "destination": destination, **options}, quiet)
 
 
 def tag(
@@ -87,3 +114,27 @@ def run(pipeline: str | Path, *, quiet: bool = True, **overrides: Any) -> list[R
     from dolma_tools.pipeline import run_pipeline
 
     return run_pipeline(pipeline, overrides, quiet=quiet)
+
+
+def stats(documents: str | Sequence[str] | None = None, *, tokens: str | Sequence[str] | None = None,
+          output: str = "stats", quiet: bool = True, **options: Any) -> Stats:
+    """Measure documents (with the attribute sets beside them) and/or token shards; writes
+    ``<output>/stats.json`` and ``report.html`` and returns the statistics (``.to_pandas()``)."""
+    from dolma_tools.config.loading import validate
+    from dolma_tools.stages.stats.config import StatsConfig
+    from dolma_tools.stages.stats.stage import compute
+
+    values = {"documents": documents or [], "tokens": tokens or [], "output": output, **options}
+    config = validate(StatsConfig, {k: v for k, v in values.items() if v is not None})
+    return compute(config, quiet=quiet)[1]
+
+
+def check(gates_file: str | Path | None = None, *, quiet: bool = True, **options: Any) -> CheckReport:
+    """Run ``dolma-tools check`` from a gates file and/or options (``documents=``, ``stats=``,
+    ``baseline=``, ``gates=[...]``); returns the results (``.passed``, ``.failed``, ``.results``)."""
+    from dolma_tools.config.loading import load_config
+    from dolma_tools.stages.check.config import CheckConfig
+    from dolma_tools.stages.check.stage import run_check
+
+    config = load_config(CheckConfig, gates_file, {k: v for k, v in options.items() if v is not None})
+    return run_check(config, quiet=quiet)

@@ -4,9 +4,34 @@ Three meanings, kept apart because the executor treats them differently: a `Conf
 user's to fix before any work starts; an `InputError` points at one place in one input file and,
 under ``on_error: skip``, is counted instead of raised; a `StageError` wraps a failure inside a
 worker so that the run stops with the file that caused it.
+
+The Rust core's own errors (`CoreError` and its subclasses, all `ValueError`) are re-exported
+here so that callers catch them by meaning; the stages turn them into the errors above.
 """
 
 from __future__ import annotations
+
+from dolma_tools._core import (
+    CoreError,
+    CorruptFileError,
+    InvalidArgumentError,
+    ParameterMismatchError,
+    ReadOnlyError,
+    UnsupportedInputError,
+)
+
+__all__ = [
+    "ConfigError",
+    "CoreError",
+    "CorruptFileError",
+    "DolmaToolsError",
+    "InputError",
+    "InvalidArgumentError",
+    "ParameterMismatchError",
+    "ReadOnlyError",
+    "StageError",
+    "UnsupportedInputError",
+]
 
 
 class DolmaToolsError(Exception):

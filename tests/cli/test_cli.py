@@ -114,3 +114,12 @@ def test_every_example_in_help_names_a_file_that_exists() -> None:
         for word in (main.commands[command].help or "").replace(")", " ").split():
             if word.startswith("configs/"):
                 assert (root / word).exists(), f"{command} --help cites {word}"
+
+
+def test_list_shows_each_taggers_keys_and_options() -> None:
+    listing = invoke("list").output.splitlines()
+    after = listing[next(i for i, line in enumerate(listing) if line.startswith("c4_v1 ")) + 1:]
+    assert after[0].split()[:2] == ["keys:", "line_count,"] and "passes_all" in after[0]
+    assert after[1].strip().startswith("options: bad_words_path=None, min_words_per_line=5")
+    model = listing[next(i for i, line in enumerate(listing) if line.startswith("fasttext_classifier_v1 ")) + 2]
+    assert model.strip().startswith("options: model_path,")  # required: no default shown

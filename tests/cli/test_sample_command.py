@@ -15,6 +15,10 @@ def test_sample_writes_corpus_and_a_working_tokenizer(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["sample", "--out", str(tmp_path / "s"), "--documents", "200"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "s" / "ground_truth.json").exists()
+    lines = result.output.splitlines()  # readable lines, not a Python repr
+    assert lines[0].startswith("wrote ") and " documents (" in lines[0] and f"{tmp_path / 's' / 'documents'}:" in lines[0]
+    assert "Manifest(" not in result.output and "PosixPath" not in result.output
+    assert lines[-1].split() == ["tokenizer:", str(tmp_path / "s" / "tokenizer.json")]
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(tmp_path / "s" / "tokenizer.json"))

@@ -1,67 +1,17 @@
-"""Tagging straight from and to S3, against a real S3 server (moto) on loopback."""
+"""Tagging straight from and to S3, against a real S3 server (moto) on loopback (`tests.conftest`)."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 import dolma_tools as dt
 from dolma_tools.errors import ConfigError
-from dolma_tools.io import exists, expand, iter_documents
+from dolma_tools.io import atomic_writer, exists, expand, iter_documents, list_names, remove, size
 from tests.conftest import make_doc
-
-boto3 = pytest.importorskip("boto3")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    server = shutil.which("moto_server") or str(Path(sys.executable).parent / "moto_server")
-    if not os.path.exists(server):
-        pytest.skip("moto_server is not installed (pip install 'moto[server]')")
-    port = _free_port()
-    process = subprocess.Popen([server, "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("moto_server did not start")
-    yield endpoint
-    process.terminate()
-    process.wait(timeout=10)
-
-
-@pytest.fixture
-def bucket(s3_server: str, monkeypatch: pytest.MonkeyPatch):
-    """A fresh bucket; credentials and endpoint go through the environment, as users set them."""
-    for key, value in {"AWS_ENDPOINT_URL_S3": s3_server, "AWS_ACCESS_KEY_ID": "testing",
-                       "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(key, value)
-    client = boto3.client("s3")
-    name = f"bucket-{time.monotonic_ns()}"
-    client.create_bucket(Bucket=name)
-    return client, name
 
 
 def _put_documents(client, bucket: str, key: str, count: int) -> None:
@@ -95,3 +45,39 @@ def test_s3_reads_report_bad_lines_and_missing_matches(bucket) -> None:
         list(iter_documents(f"s3://{name}/documents/bad.jsonl"))
     with pytest.raises(ConfigError, match="no document files match"):
         expand(f"s3://{name}/nothing/*.jsonl.gz")
+
+
+def test_remove_debris_on_s3_deletes_temporary_objects_and_unfinished_uploads(bucket) -> None:
+    from dolma_tools.io.compression import remove_debris
+
+    client, name = bucket
+    for key in ["out/a.jsonl.gz", "out/.a.jsonl.gz.tmp-0123", "out/.b.jsonl.gz.tmp-0123", "out/sub/.a.jsonl.gz.tmp-1"]:
+        client.put_object(Bucket=name, Key=key, Body=b"x")
+    killed = client.create_multipart_upload(Bucket=name, Key="out/a.jsonl.gz")["UploadId"]
+    other = client.create_multipart_upload(Bucket=name, Key="out/b.jsonl.gz")["UploadId"]
+    assert remove_debris([f"s3://{name}/out/a.jsonl.gz"]) == 2
+    keys = sorted(item["Key"] for item in client.list_objects_v2(Bucket=name)["Contents"])
+    assert keys == ["out/.b.jsonl.gz.tmp-0123", "out/a.jsonl.gz", "out/sub/.a.jsonl.gz.tmp-1"]
+    uploads = client.list_multipart_uploads(Bucket=name).get("Uploads", [])
+    assert [upload["UploadId"] for upload in uploads] == [other] and killed != other
+
+
+def test_s3_writes_appear_only_when_complete(bucket) -> None:
+    """A multipart upload in progress is invisible; an exception aborts it, leaving nothing."""
+    client, name = bucket
+    path = f"s3://{name}/out/big.bin"
+    part = os.urandom(6 * 2**20)  # more than smart_open's 5 MiB part: a part is uploaded before the end
+    with pytest.raises(RuntimeError, match="stop"):
+        with atomic_writer(path, raw=True) as stream:
+            stream.write(part)
+            stream.write(part)
+            assert client.list_multipart_uploads(Bucket=name).get("Uploads")
+            assert not exists(path)
+            raise RuntimeError("stop")
+    assert not exists(path)
+    assert not client.list_multipart_uploads(Bucket=name).get("Uploads")
+    with atomic_writer(path, raw=True) as stream:
+        stream.write(part)
+    assert size(path) == len(part) and list_names(f"s3://{name}/out") == ["big.bin"]
+    remove(path)
+    assert not exists(path) and list_names(f"s3://{name}/out/") == []

@@ -16,8 +16,8 @@ from dolma_tools.stages.registry import get_stage, stage_names
 
 
 def test_built_in_stages_are_stage_classes_with_their_config() -> None:
-    assert stage_names()[:3] == ["tag", "dedupe", "mix"]
-    for name in ("tag", "dedupe", "mix"):
+    assert stage_names()[:4] == ["extract", "tag", "dedupe", "mix"]
+    for name in ("extract", "tag", "dedupe", "mix"):
         stage = get_stage(name)
         assert issubclass(stage, Stage) and stage.name == name
         assert issubclass(stage.config_class, ExecutionConfig)

@@ -1,5 +1,5 @@
-"""The taggers distribution, and a third-party plugin, pip-installed into a fresh virtualenv and
-found through their entry points, not through a source path.
+"""The taggers distribution, and third-party plugins (a tagger, a command), pip-installed into a
+fresh virtualenv and found through their entry points, not through a source path.
 
 The fresh venv sees the parent environment's packages (dolma-tools, numpy, fastText ...) through
 a ``.pth`` file listing the parent's ``sys.path``, minus anything inside ``taggers/``: so the
@@ -22,19 +22,24 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 TAGGERS_SRC = REPO / "taggers"
 
-PLUGIN_PYPROJECT = """
-[build-system]
-requires = ["setuptools>=64", "wheel"]
-build-backend = "setuptools.build_meta"
+def _pyproject(name: str, group: str, entry_point: str) -> str:
+    """A one-module plugin distribution's pyproject.toml, declaring one entry point of ``group``."""
+    return textwrap.dedent(f"""
+        [build-system]
+        requires = ["setuptools>=64", "wheel"]
+        build-backend = "setuptools.build_meta"
 
-[project]
-name = "acme-taggers"
-version = "1.0"
-dependencies = ["dolma-tools"]
+        [project]
+        name = "{name}"
+        version = "1.0"
+        dependencies = ["dolma-tools"]
 
-[project.entry-points."dolma_tools.taggers"]
-acme_shout_v1 = "acme_taggers:ShoutTagger"
-"""
+        [project.entry-points."{group}"]
+        {entry_point}
+    """)
+
+
+PLUGIN_PYPROJECT = _pyproject("acme-taggers", "dolma_tools.taggers", 'acme_shout_v1 = "acme_taggers:ShoutTagger"')
 
 PLUGIN_MODULE = '''
 from dolma_tools.taggers.base import Tagger, document_span
@@ -47,6 +52,22 @@ class ShoutTagger(Tagger):
     def predict(self, doc):
         letters = [c for c in doc.text if c.isalpha()]
         return {"upper": document_span(doc, sum(c.isupper() for c in letters) / max(len(letters), 1))}
+'''
+
+
+COMMAND_PYPROJECT = _pyproject("acme-commands", "dolma_tools.commands", 'count-lines = "acme_commands:count_lines"')
+
+COMMAND_MODULE = '''
+import click
+
+from dolma_tools.io import expand, iter_documents
+
+
+@click.command("count-lines")
+@click.argument("documents")
+def count_lines(documents):
+    """Count the documents of a file, folder or glob."""
+    click.echo(sum(1 for path in expand(documents) for _ in iter_documents(path)))
 '''
 
 
@@ -103,6 +124,9 @@ def test_taggers_and_a_third_party_plugin_install_with_pip(tmp_path: Path) -> No
     venv = str(tmp_path / "venv")
     assert where["module"].startswith(venv) and where["dist"].startswith(venv)
     assert where["gopher"] == "dolma_tools_taggers.gopher"
+    usage = subprocess.run([str(python), "-m", "dolma_tools", "--help"], check=True, capture_output=True,
+                           text=True, cwd=tmp_path).stdout
+    assert "Train a fastText classifier" in usage  # the taggers' command, by its entry point, loaded
 
     documents = tmp_path / "data" / "documents" / "a.jsonl"
     documents.parent.mkdir(parents=True)
@@ -112,3 +136,24 @@ def test_taggers_and_a_third_party_plugin_install_with_pip(tmp_path: Path) -> No
     record = json.loads((tmp_path / "data" / "attributes" / "x" / "a.jsonl").read_text())
     assert record["attributes"]["x__acme_shout_v1__upper"] == [[0, 19, 6 / 15]]
     assert record["attributes"]["x__gopher_v1__word_count"] == [[0, 19, 3.0]]
+
+
+@pytest.mark.slow
+def test_a_third_party_command_installs_with_pip(tmp_path: Path) -> None:
+    plugin = tmp_path / "acme"
+    plugin.mkdir()
+    (plugin / "pyproject.toml").write_text(COMMAND_PYPROJECT)
+    (plugin / "acme_commands.py").write_text(COMMAND_MODULE)
+    python = _fresh_venv(tmp_path / "venv")
+
+    def dolma_tools(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(python), "-m", "dolma_tools", *args], capture_output=True, text=True, cwd=tmp_path)
+
+    assert "count-lines" not in dolma_tools("--help").stdout
+    _pip_install(python, plugin)
+    assert "Count the documents" in dolma_tools("--help").stdout
+    documents = tmp_path / "data" / "documents" / "a.jsonl"
+    documents.parent.mkdir(parents=True)
+    documents.write_text("".join(json.dumps({"id": str(i), "text": "x"}) + "\n" for i in range(3)))
+    done = dolma_tools("count-lines", str(documents))
+    assert (done.returncode, done.stdout) == (0, "3\n"), done.stderr

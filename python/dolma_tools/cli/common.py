@@ -15,13 +15,19 @@ from dolma_tools.errors import ConfigError, DolmaToolsError
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, as shells report a command stopped by Ctrl-C."""
 
 PASS_THROUGH = {"ignore_unknown_options": True, "allow_extra_args": True}
 """Lets any ``--dotted.key value`` reach the config as an override, as in Dolma's CLI."""
 
 
 def reports_errors(command: Callable) -> Callable:
-    """Turn our exceptions into one clear message on stderr and a non-zero exit code."""
+    """Turn our exceptions, and Ctrl-C, into one clear message on stderr and a non-zero exit code.
+
+    On Ctrl-C the stage has already stopped its workers and removed its temporary files; finished
+    outputs stay, so a rerun resumes.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -33,6 +39,9 @@ def reports_errors(command: Callable) -> Callable:
         except DolmaToolsError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(EXIT_FAILED)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted: finished files are kept; run the same command again to resume", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
     return wrapper
 

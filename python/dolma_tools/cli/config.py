@@ -8,6 +8,7 @@ import click
 
 from dolma_tools.cli.common import reports_errors
 from dolma_tools.config.loading import load_config, read_yaml
+from dolma_tools.errors import ConfigError
 from dolma_tools.pipeline import load_pipeline, pipeline_json_schema
 from dolma_tools.stages.registry import get_stage, stage_names
 
@@ -50,5 +51,9 @@ def validate(path: str, stage: str | None) -> None:
         click.echo(f"{path}: valid pipeline ({' -> '.join(stages)})")
         return
     stage_class = get_stage(stage)
-    stage_class(load_config(stage_class.config_class, path)).check()
+    configured = stage_class(load_config(stage_class.config_class, path))
+    configured.check()
+    problems = configured.attribute_problems({}, complete=True)
+    if problems:
+        raise ConfigError("invalid configuration:\n" + "\n".join(problems))
     click.echo(f"{path}: valid {stage} config")

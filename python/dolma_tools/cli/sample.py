@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from dolma_tools.cli.common import reports_errors
@@ -29,6 +31,10 @@ def sample(out_dir: str, seed: int, num_documents: int, compression: str, tokeni
     from dolma_tools.sample.tokenizer import train_sample_tokenizer
 
     manifest = generate_sample(out_dir, seed=seed, num_documents=num_documents, compression=compression)
-    click.echo(f"wrote {manifest}")
+    sources = ", ".join(f"{name} {count}" for name, count in sorted(manifest.documents_per_source.items()))
+    click.echo(f"wrote {manifest.num_documents} documents ({manifest.text_bytes / 1e6:.1f} MB of text) in "
+               f"{len(manifest.document_files)} files under {Path(out_dir) / 'documents'}: {sources}")
+    click.echo(f"  ground truth:  {manifest.ground_truth_path}")
+    click.echo(f"  eval set:      {manifest.eval_path}")
     if tokenizer:
-        click.echo(f"wrote {train_sample_tokenizer(out_dir)}")
+        click.echo(f"  tokenizer:     {train_sample_tokenizer(out_dir)}")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 
 class StrictModel(BaseModel):
@@ -69,3 +70,24 @@ def _as_list(value: object) -> object:
 
 StrList = Annotated[list[str], BeforeValidator(_as_list)]
 """A list of strings that also accepts one string (paths, globs, names)."""
+
+_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def _file_name(value: str) -> str:
+    if not _NAME.match(value):
+        raise ValueError("use letters, digits, '_', '-' or '.' (it names files or folders)")
+    return value
+
+
+def _key_part(value: str) -> str:
+    if "__" in _file_name(value):
+        raise ValueError("use letters, digits, '_', '-' or '.', and no '__' (it separates key parts)")
+    return value
+
+
+FileName = Annotated[str, AfterValidator(_file_name)]
+"""A name that becomes part of file or folder names (a stream, a source)."""
+KeyPart = Annotated[str, AfterValidator(_key_part)]
+"""A name that becomes the first part of attribute keys and an ``attributes/`` folder (an
+experiment, a dedupe run): a file name without ``__``."""

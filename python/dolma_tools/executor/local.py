@@ -4,20 +4,26 @@ Workers are started with ``spawn`` (not ``fork``) so that threads already runnin
 such as the Rust core's thread pool, are never copied into a child in a locked state. One worker
 runs tasks in the calling process: no start-up cost, and taggers defined in a notebook work.
 A failure in any task, or a worker that dies, stops the pool and is raised in the caller.
+
+Stopping is the caller's job: workers ignore SIGINT (Ctrl-C reaches the whole process group), and
+the caller, on an interrupt or a failure, sends the busy workers SIGTERM, which a worker turns
+into an exception so that its temporary files are removed on the way out (`atomic_writer`).
 """
 
 from __future__ import annotations
 
+import ast
 import collections
 import multiprocessing
 import os
 import queue
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from dolma_tools.errors import StageError
+from dolma_tools.errors import ConfigError, StageError
 from dolma_tools.executor.base import Executor, Report, Task
 from dolma_tools.executor.worker import init_worker, run_in_worker, run_task
 
@@ -39,6 +45,7 @@ class LocalExecutor(Executor):
 
     def _start(self) -> tuple[ProcessPoolExecutor, multiprocessing.Queue]:
         if self._pool is None or self._progress is None:
+            _refuse_unguarded_main()
             context = multiprocessing.get_context("spawn")
             self._progress = context.Queue()
             # Processes start on demand, so a phase with fewer tasks than workers starts fewer.
@@ -100,6 +107,44 @@ class LocalExecutor(Executor):
             self._progress = None
 
 
+def _refuse_unguarded_main() -> None:
+    """Refuse a pool started by a top-level statement of the main script outside
+    ``if __name__ == "__main__":``: each spawned worker imports that script again, runs the same
+    statement, and dies trying to start a pool of its own (seen as "a worker process died")."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    name = getattr(getattr(main, "__spec__", None), "name", None) or ""
+    if main is None or path is None or name == "__main__" or name.endswith(".__main__"):
+        return  # notebooks, ``python -c`` and packages' __main__: spawn does not import them again
+    frame = sys._getframe()
+    while frame is not None and not (frame.f_globals is vars(main) and frame.f_code.co_name == "<module>"):
+        frame = frame.f_back
+    if frame is None:
+        return
+    try:
+        statements = ast.parse(open(path, encoding="utf-8").read()).body
+    except (OSError, SyntaxError, ValueError):
+        return
+    line = frame.f_lineno
+    statement = next((s for s in statements if s.lineno <= line <= (s.end_lineno or s.lineno)), None)
+    if statement is not None and not _is_main_guard(statement):
+        raise ConfigError(
+            f"{path}:{line} starts a run at the top level of the script: worker processes import the "
+            "script again and would start it again. Put the call under 'if __name__ == \"__main__\":' "
+            "(or run with workers=1)"
+        )
+
+
+def _is_main_guard(statement: ast.stmt) -> bool:
+    """``if __name__ == "__main__":`` (either side)."""
+    if not isinstance(statement, ast.If) or not isinstance(statement.test, ast.Compare):
+        return False
+    sides = [statement.test.left, *statement.test.comparators]
+    return (len(sides) == 2 and isinstance(statement.test.ops[0], ast.Eq)
+            and {ast.dump(side) for side in sides} == {ast.dump(ast.Name("__name__", ast.Load())),
+                                                       ast.dump(ast.Constant("__main__"))})
+
+
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
     """Shut the pool down now, terminating workers still busy after a failure."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
@@ -109,3 +154,6 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+        if process.is_alive():  # a task that swallowed the exception: no clean-up left to wait for
+            process.kill()
+            process.join()

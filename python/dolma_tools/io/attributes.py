@@ -5,13 +5,14 @@ give the same bytes, and read back.
 * `Sidecar`: every line of a file from span arrays (dedupe): every key on every line (an empty
   list when nothing is flagged), written in Rust (``encode_attribute_lines``) with no Python object
   per document or span; scores are formatted by msgspec once per distinct value, so the bytes are
-  exactly `encode_attributes`' (a hypothesis test holds them to it);
+  exactly `encode_attributes`' (a hypothesis test holds them to it). A span's value is a number,
+  or a string where a key names something (dedupe's ``__survivor``: the id of the kept copy);
 * `iter_attributes`: the lines of a sidecar, checked as they are read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import msgspec
 import numpy as np
@@ -31,7 +32,7 @@ def encode_attributes(doc_id: str, attributes: dict[str, list[Span]]) -> bytes:
 
 class _AttributeLine(msgspec.Struct):
     id: str
-    attributes: dict[str, list[tuple[int, int, float]]]
+    attributes: dict[str, list[tuple[int, int, float | str]]]
 
 
 _decode_attribute_line = msgspec.json.Decoder(_AttributeLine).decode
@@ -39,7 +40,7 @@ _decode_attribute_line = msgspec.json.Decoder(_AttributeLine).decode
 
 def iter_attributes(
     path: str, *, transport_params: dict | None = None
-) -> Iterator[tuple[int, str, dict[str, list[tuple[int, int, float]]]]]:
+) -> Iterator[tuple[int, str, dict[str, list[tuple[int, int, float | str]]]]]:
     """Yield ``(line_number, id, attributes)`` from an attribute sidecar; any bad line is fatal."""
     for line_number, record in decode_lines(path, _decode_attribute_line, None, transport_params):
         yield line_number, record.id, record.attributes
@@ -57,27 +58,36 @@ class Sidecar:
             self.keys.append(key)
             self._spans[key] = []
 
-    def add_spans(self, key: str, docs: ArrayLike, starts: ArrayLike, ends: ArrayLike, scores: ArrayLike) -> None:
+    def add_spans(self, key: str, docs: ArrayLike, starts: ArrayLike, ends: ArrayLike,
+                  scores: ArrayLike | Sequence[str]) -> None:
         """Spans of ``key`` on documents ``docs`` (indices in the file); scalars apply to every span.
-        A document's spans keep the order in which they were added."""
+        ``scores`` are numbers, or strings (one per span). A document's spans keep the order in
+        which they were added."""
         docs = np.asarray(docs, dtype=np.int64)
         shape = docs.shape
-        self._spans[key].append((docs, *(np.broadcast_to(np.asarray(values, dtype=dtype), shape)
-                                         for values, dtype in ((starts, np.int64), (ends, np.int64), (scores, np.float64)))))
+        if isinstance(scores, (list, tuple)) and scores and isinstance(scores[0], str):
+            values = np.asarray(scores, dtype=object)
+        else:
+            values = np.broadcast_to(np.asarray(scores, dtype=np.float64), shape)
+        self._spans[key].append((docs, *(np.broadcast_to(np.asarray(v, dtype=np.int64), shape) for v in (starts, ends)),
+                                 values))
 
     def encode(self, ids: StringColumn) -> bytes:
         """All lines, newline included, for the documents ``ids`` in file order."""
-        columns = [[np.concatenate(parts) if parts else np.zeros(0, dtype=dtype) for parts, dtype in
-                    zip(zip(*self._spans[key]) if self._spans[key] else ([], [], [], []),
-                        (np.int64, np.int64, np.int64, np.float64))] for key in self.keys]
+        parts = [part for key in self.keys for part in self._spans[key]]
+        numbers = [values for *_, values in parts if values.dtype != object]
         # Distinct by bit pattern, so that -0.0 and 0.0 keep their own texts.
-        bits, which = np.unique(np.concatenate([scores for *_, scores in columns]).view(np.int64), return_inverse=True)
-        texts = [msgspec.json.encode(value) for value in bits.view(np.float64).tolist()]
+        bits = np.unique(np.concatenate(numbers).view(np.int64)) if numbers else np.zeros(0, dtype=np.int64)
+        labels = sorted({label for *_, values in parts if values.dtype == object for label in values})
+        label_index = {label: len(bits) + i for i, label in enumerate(labels)}
+        texts = [msgspec.json.encode(value) for value in [*bits.view(np.float64).tolist(), *labels]]
         spans = []
-        position = 0
-        for docs, starts, ends, scores in columns:
+        for key in self.keys:
+            columns = [np.concatenate(c) if c else np.zeros(0, dtype=np.int64) for c in zip(*self._spans[key])][:3]
+            docs, starts, ends = columns if columns else [np.zeros(0, dtype=np.int64)] * 3
+            score = np.concatenate([np.searchsorted(bits, values.view(np.int64)) if values.dtype != object
+                                    else np.fromiter((label_index[v] for v in values), dtype=np.int64, count=len(values))
+                                    for *_, values in self._spans[key]] or [np.zeros(0, dtype=np.int64)])
             order = np.argsort(docs, kind="stable")
-            score = which[position:position + len(scores)].astype(np.uint32)
-            position += len(scores)
-            spans.append((docs[order], starts[order], ends[order], score[order]))
+            spans.append((docs[order], starts[order], ends[order], score[order].astype(np.uint32)))
         return encode_attribute_lines(ids, self.keys, spans, texts)

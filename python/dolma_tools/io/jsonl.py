@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import itertools
+import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -20,7 +21,8 @@ import msgspec
 from dolma_tools._core import StringColumn, scan_documents
 from dolma_tools.documents import Document, document_problem
 from dolma_tools.errors import InputError
-from dolma_tools.io.compression import DECOMPRESSION_ERRORS, atomic_writer, open_read
+from dolma_tools.io.formats import is_parquet
+from dolma_tools.io.compression import DECOMPRESSION_ERRORS, EmptyArchiveError, atomic_writer, read_blocks
 
 _BOM = b"\xef\xbb\xbf"
 _LINE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
@@ -29,11 +31,18 @@ _decode_any = msgspec.json.Decoder().decode
 _encode = msgspec.json.Encoder().encode
 
 
+_log = logging.getLogger(__name__)
+_LOGGED_REASONS = frozenset({"truncated_or_corrupt_archive", "empty_file", "corrupt_parquet"})
+"""Skips that lose a whole file or its tail: each is also logged with its place."""
+
+
 class SkipCounter(collections.Counter):
     """Counts lines left out, by reason, under ``on_error: skip``."""
 
     def handle(self, error: InputError) -> None:
         self[error.reason] += 1
+        if error.reason in _LOGGED_REASONS:
+            _log.warning("skipped %s", error)
 
 
 def _line_problem(line: bytes) -> str:
@@ -59,18 +68,20 @@ READ_BLOCK = 4 << 20
 
 
 def _chunks(path: str, transport_params: dict | None) -> Iterator[bytes]:
-    """The decompressed file in blocks of ``READ_BLOCK`` bytes, a leading BOM dropped. Missing
-    files and damaged archives raise as they are: the callers know which line they reached."""
-    with open_read(path, transport_params) as stream:
-        chunk = stream.read(READ_BLOCK)
-        yield chunk[len(_BOM):] if chunk.startswith(_BOM) else chunk
-        while chunk := stream.read(READ_BLOCK):
-            yield chunk
+    """The decompressed file in blocks of about ``READ_BLOCK`` bytes, a leading BOM dropped. Missing
+    files and damaged archives raise as they are, after every byte decoded before the damage: the
+    callers know which line they reached."""
+    blocks = read_blocks(path, READ_BLOCK, transport_params)
+    first = next(blocks, b"")
+    yield first[len(_BOM):] if first.startswith(_BOM) else first
+    yield from blocks
 
 
 def _read_error(path: str, line: int, exc: Exception) -> InputError:
     if isinstance(exc, FileNotFoundError):
         return InputError(path, None, "not_found", str(exc))
+    if isinstance(exc, EmptyArchiveError):
+        return InputError(path, None, "empty_file", str(exc))
     return InputError(path, line, "truncated_or_corrupt_archive", str(exc))
 
 
@@ -127,7 +138,7 @@ def decode_lines(
             if skips is None:
                 raise error
             skips.handle(error)
-    except InputError as error:  # with skips, only a damaged archive gets here: the rest of the file is lost
+    except InputError as error:  # with skips, only a damaged archive gets here: its damaged tail is one skip
         if skips is None:
             raise
         skips.handle(error)
@@ -140,7 +151,7 @@ def iter_documents(
     transport_params: dict | None = None,
 ) -> Iterator[tuple[int, Document]]:
     """Yield ``(line_number, Document)`` from a JSONL (any compression) or Parquet file."""
-    if path.endswith(".parquet"):
+    if is_parquet(path):
         from dolma_tools.io.parquet import iter_parquet_documents
 
         yield from iter_parquet_documents(path, skips=skips, transport_params=transport_params)
@@ -169,7 +180,7 @@ def iter_document_columns(
     here as `iter_documents` decodes it, so errors keep their file, line and reason, and a line
     msgspec accepts after all (a repeated key, say) sends its block down the slow road.
     """
-    if path.endswith(".parquet"):
+    if is_parquet(path):
         yield from _columns_of_documents(iter_documents(path, skips=skips, transport_params=transport_params))
         return
     first = 1
@@ -190,7 +201,7 @@ def iter_document_columns(
         error = exc if isinstance(exc, InputError) else _read_error(path, first, exc)
         if skips is None:
             raise error from (None if error is exc else exc)
-        skips.handle(error)  # with skips, only a damaged archive gets here: the rest of the file is lost
+        skips.handle(error)  # with skips, only a damaged archive gets here: its damaged tail is one skip
 
 
 def _arbitrate(path: str, first: int, scanned: bytes, last: bool, ids: StringColumn, texts: StringColumn,
@@ -257,3 +268,17 @@ def write_lines(path: str, lines: Iterable[bytes], transport_params: dict | None
             stream.write(line)
             count += 1
     return count
+
+
+def iter_line_blocks(path: str, transport_params: dict | None = None) -> Iterator[tuple[int, bytes]]:
+    """``(number of its first line, block)``: the decompressed file as blocks of whole lines
+    joined by ``\\n``, for readers that scan a block at a time (a damaged archive is an `InputError`)."""
+    return _line_blocks(path, transport_params)
+
+
+def decode_document_line(path: str, line_number: int, line: bytes) -> Document:
+    """One JSONL line as a `Document`, or the `InputError` `iter_documents` would raise for it."""
+    try:
+        return _decode_document(line)
+    except _LINE_ERRORS as exc:
+        raise _bad_line(path, line_number, line, exc) from None

@@ -28,6 +28,16 @@ def _open_parquet(path: str, transport_params: dict | None):
     return pq.ParquetFile(path.removeprefix("file://"))
 
 
+def iter_parquet_rows(path: str, transport_params: dict | None = None) -> Iterator[dict]:
+    """Every row of a Parquet file of any columns, as a mapping, a batch at a time."""
+    try:
+        parquet = _open_parquet(path, transport_params)
+    except Exception as exc:
+        raise InputError(path, None, "corrupt_parquet", str(exc)) from exc
+    for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+        yield from batch.to_pylist()
+
+
 def iter_parquet_documents(
     path: str, *, skips: SkipCounter | None = None, transport_params: dict | None = None
 ) -> Iterator[tuple[int, Document]]:

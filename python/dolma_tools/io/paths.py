@@ -13,9 +13,9 @@ import os
 
 from dolma_tools.errors import ConfigError
 from dolma_tools.io.compression import is_remote
+from dolma_tools.io.formats import DOCUMENT_SUFFIXES, PARQUET_SUFFIX, is_parquet
+from dolma_tools.io.storage import s3_client
 
-DOCUMENT_SUFFIXES = (".jsonl", ".jsonl.gz", ".json.gz", ".jsonl.zst", ".json.zst",
-                     ".jsonl.zstd", ".json.zstd", ".jsonl.bz2", ".json.bz2", ".parquet")
 _WILDCARDS = "*?["
 
 
@@ -23,31 +23,36 @@ def _has_wildcard(pattern: str) -> bool:
     return any(ch in pattern for ch in _WILDCARDS)
 
 
-def expand(patterns: str | list[str], transport_params: dict | None = None) -> list[str]:
-    """Resolve paths, folders and globs into a sorted, de-duplicated list of document files.
+def expand(patterns: str | list[str], transport_params: dict | None = None, *,
+           suffixes: tuple[str, ...] = DOCUMENT_SUFFIXES, kind: str = "document") -> list[str]:
+    """Resolve paths, folders and globs into a sorted, de-duplicated list of ``kind`` files
+    (those ending with one of ``suffixes`` when found through a folder or glob).
 
-    A folder means every document file below it. A pattern that matches nothing is an error,
+    A folder means every such file below it. A pattern that matches nothing is an error,
     because a typo in a glob must not turn into an empty, successful run.
     """
     if isinstance(patterns, str):
         patterns = [patterns]
     found: set[str] = set()
     for pattern in patterns:
-        matches = _expand_remote(pattern, transport_params) if is_remote(pattern) else _expand_local(pattern)
+        if is_remote(pattern):
+            matches = _expand_remote(pattern, transport_params, suffixes)
+        else:
+            matches = _expand_local(pattern, suffixes)
         if not matches:
-            raise ConfigError(f"no document files match {pattern!r}")
+            raise ConfigError(f"no {kind} files match {pattern!r}")
         found.update(matches)
     return sorted(found)
 
 
-def _expand_local(pattern: str) -> list[str]:
+def _expand_local(pattern: str, suffixes: tuple[str, ...]) -> list[str]:
     pattern = pattern.removeprefix("file://")
     if os.path.isdir(pattern):
         pattern = os.path.join(pattern, "**", "*")
     if not _has_wildcard(pattern):
         return [pattern] if os.path.isfile(pattern) else []
     return [p for p in glob.glob(pattern, recursive=True)
-            if os.path.isfile(p) and p.endswith(DOCUMENT_SUFFIXES) and not _is_hidden(p)]
+            if os.path.isfile(p) and p.endswith(suffixes) and not _is_hidden(p)]
 
 
 def _is_hidden(path: str) -> bool:
@@ -55,7 +60,7 @@ def _is_hidden(path: str) -> bool:
     return os.path.basename(path).startswith((".", "_"))
 
 
-def _expand_remote(pattern: str, transport_params: dict | None) -> list[str]:
+def _expand_remote(pattern: str, transport_params: dict | None, suffixes: tuple[str, ...]) -> list[str]:
     """List an ``s3://`` prefix or glob (``*`` may cross ``/``); other schemes must be exact."""
     scheme, _, rest = pattern.partition("://")
     if scheme not in ("s3", "s3a"):
@@ -65,21 +70,16 @@ def _expand_remote(pattern: str, transport_params: dict | None) -> list[str]:
     bucket, _, key_pattern = rest.partition("/")
     wildcard_at = next((i for i, ch in enumerate(key_pattern) if ch in _WILDCARDS), None)
     prefix = key_pattern if wildcard_at is None else key_pattern[:wildcard_at]
-    client = (transport_params or {}).get("client")
-    if client is None:
-        import boto3
-
-        client = boto3.client("s3")
     keys = []
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+    for page in s3_client(transport_params).get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for obj in page.get("Contents", []):
             key = obj["Key"]
             if wildcard_at is None:
                 wanted = key == key_pattern or (
-                    key.startswith(key_pattern.rstrip("/") + "/") and key.endswith(DOCUMENT_SUFFIXES)
+                    key.startswith(key_pattern.rstrip("/") + "/") and key.endswith(suffixes)
                 )
             else:
-                wanted = fnmatch.fnmatchcase(key, key_pattern) and key.endswith(DOCUMENT_SUFFIXES)
+                wanted = fnmatch.fnmatchcase(key, key_pattern) and key.endswith(suffixes)
             if wanted:
                 keys.append(f"{scheme}://{bucket}/{key}")
     return keys
@@ -103,8 +103,8 @@ def attributes_path(document_path: str, name: str) -> str:
     Sidecars are always JSONL, so the sidecar of ``x.parquet`` is ``x.jsonl.gz``.
     """
     root, rest = split_documents_path(document_path)
-    if rest.endswith(".parquet"):
-        rest = rest[: -len(".parquet")] + ".jsonl.gz"
+    if is_parquet(rest):
+        rest = rest[: -len(PARQUET_SUFFIX)] + ".jsonl.gz"
     return f"{root}/attributes/{name}/{rest}" if root else f"attributes/{name}/{rest}"
 
 

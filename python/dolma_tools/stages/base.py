@@ -20,6 +20,7 @@ from dolma_tools.config.models import ExecutionConfig
 from dolma_tools.executor.base import Task
 
 if TYPE_CHECKING:
+    from dolma_tools.attribute_keys import AttributeKeys
     from dolma_tools.stages.runner import PhaseRunner
 
 SKIPPED_PREFIX = "skipped."
@@ -96,6 +97,16 @@ class Stage(abc.ABC, Generic[ConfigT]):
     def check(self) -> None:  # noqa: B027 - most stages have checks; none is a valid choice
         """Checks that need no input files (run by ``config validate`` and before any work);
         raise `ConfigError` naming the key."""
+
+    def attribute_keys(self, source: str) -> dict[str, AttributeKeys]:
+        """The attribute sets this stage writes and their keys, by set name (``source`` names the
+        stage in messages): a pipeline checks later stages' filters against them."""
+        return {}
+
+    def attribute_problems(self, known: dict[str, AttributeKeys], *, complete: bool) -> list[str]:
+        """Attribute sets or keys this stage reads that ``known`` (what earlier stages write) does
+        not hold, as ``<key path>: <problem>`` lines (``complete``: every earlier stage loaded)."""
+        return []
 
     @abc.abstractmethod
     def run(self, phases: PhaseRunner) -> Outcome:

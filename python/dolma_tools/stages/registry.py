@@ -15,9 +15,11 @@ from dolma_tools.stages.base import Stage
 ENTRY_POINT_GROUP = "dolma_tools.stages"
 
 BUILT_IN: dict[str, str] = {
+    "extract": "dolma_tools.stages.extract.stage:ExtractStage",
     "tag": "dolma_tools.stages.tag.stage:TagStage",
     "dedupe": "dolma_tools.stages.dedupe.stage:DedupeStage",
     "mix": "dolma_tools.stages.mix.stage:MixStage",
+    "stats": "dolma_tools.stages.stats.stage:StatsStage",
 }
 
 

@@ -25,7 +25,8 @@ from typing import Any
 from dolma_tools.errors import ConfigError
 from dolma_tools.executor import Executor, Task, make_executor
 from dolma_tools.executor.progress import Progress
-from dolma_tools.io.compression import atomic_writer, exists, open_read
+from dolma_tools.io.compression import atomic_writer, open_read, remove_debris
+from dolma_tools.io.storage import exists
 from dolma_tools.stages.base import Phase, PhaseResult, Stage
 
 RECEIPT_FORMAT = 1
@@ -135,6 +136,8 @@ class PhaseRunner:
         for receipt in finished.values():
             totals.update(receipt.get("counters", {}))
         todo = [task for position, task in enumerate(phase.tasks) if position not in finished]
+        # Temporary files of killed attempts (beside complete outputs too: an interrupted --overwrite run)
+        remove_debris(path for task in phase.tasks if task.outputs for path in (*task.outputs, receipt_path(task)))
         settings = json.loads(json.dumps(phase.settings or {}, default=str))
         progress = Progress(phase.label, len(todo), quiet=self.quiet)
         try:

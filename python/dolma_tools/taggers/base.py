@@ -27,11 +27,18 @@ class Tagger:
     description: ClassVar[str] = ""
     batch_size: ClassVar[int] = 256
     """How many documents ``predict_batch`` receives at a time."""
+    keys: ClassVar[tuple[str, ...] | None] = None
+    """The short keys every prediction holds, when they are fixed (``None``: not declared). Config
+    validation checks the attribute keys a mix names against them; see `output_keys`."""
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         if cls.predict is Tagger.predict and cls.predict_batch is Tagger.predict_batch:
             raise TypeError(f"{cls.__qualname__} must implement predict() or predict_batch()")
+
+    def output_keys(self) -> tuple[str, ...] | None:
+        """The short keys of this instance's predictions; override when options change them."""
+        return self.keys
 
     def setup(self) -> None:
         """Load what the tagger needs (models, word lists); called once per worker process."""

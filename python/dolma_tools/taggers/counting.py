@@ -9,6 +9,7 @@ from dolma_tools.taggers.base import Tagger, document_span
 class CharLengthTagger(Tagger):
     name = "char_length_v1"
     description = "Length of the text in Unicode code points (key: length)."
+    keys = ("length",)
 
     def predict(self, doc: Document) -> Attributes:
         return {"length": document_span(doc, len(doc.text))}
@@ -17,6 +18,7 @@ class CharLengthTagger(Tagger):
 class WordCountTagger(Tagger):
     name = "word_count_v1"
     description = "Number of whitespace-separated words (key: words)."
+    keys = ("words",)
 
     def predict(self, doc: Document) -> Attributes:
         return {"words": document_span(doc, len(doc.text.split()))}
@@ -28,6 +30,7 @@ class ParagraphCountTagger(Tagger):
         "Paragraphs = non-blank newline-separated lines (keys: paragraphs, a document-level count; "
         "paragraph, one span per paragraph scored by its length in code points)."
     )
+    keys = ("paragraphs", "paragraph")
 
     def predict(self, doc: Document) -> Attributes:
         spans = []

@@ -20,7 +20,7 @@ pub enum Error {
 
     /// A file exists but is not what it claims to be: wrong magic, unknown version, truncated,
     /// inconsistent header or failed checksum.
-    #[error("{}: corrupt or not a dolma-tools file: {reason}", path.display())]
+    #[error("{}: damaged or not in the expected format: {reason}", path.display())]
     CorruptFile { path: PathBuf, reason: String },
 
     /// A file is valid but was written with other parameters than the ones asked for.
@@ -31,8 +31,8 @@ pub enum Error {
     #[error("{0}")]
     ReadOnly(String),
 
-    /// The input asks for something this implementation does not reproduce exactly (a tokenizer
-    /// pipeline it does not know); the caller should use the reference implementation.
+    /// The input is valid but asks for something this implementation does not reproduce exactly (a
+    /// tokenizer pipeline it does not know); the caller should use the reference implementation.
     #[error("unsupported: {0}")]
     Unsupported(String),
 }
@@ -49,6 +49,10 @@ impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io { path: path.into(), source }
     }
+
+    pub(crate) fn corrupt(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
+        Error::CorruptFile { path: path.into(), reason: reason.into() }
+    }
 }
 
 #[cfg(test)]
@@ -58,6 +62,6 @@ mod tests {
     #[test]
     fn messages_name_the_file() {
         let e = Error::CorruptFile { path: "x.bloom".into(), reason: "truncated".into() };
-        assert_eq!(e.to_string(), "x.bloom: corrupt or not a dolma-tools file: truncated");
+        assert_eq!(e.to_string(), "x.bloom: damaged or not in the expected format: truncated");
     }
 }

@@ -19,6 +19,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::error::{invalid, Error};
+
 /// Strings packed in one UTF-8 buffer: string `i` is `data[offsets[i]..offsets[i + 1]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StringColumn {
@@ -44,16 +46,16 @@ impl StringColumn {
 
     /// A column over `data` cut at `offsets` (`n + 1` non-decreasing offsets from 0 to
     /// `data.len()`), checked: every string must be valid UTF-8.
-    pub fn from_parts(data: Vec<u8>, offsets: Vec<usize>) -> Result<Self, String> {
+    pub fn from_parts(data: Vec<u8>, offsets: Vec<usize>) -> Result<Self, Error> {
         if offsets.first() != Some(&0) || offsets.last() != Some(&data.len()) {
-            return Err(format!("offsets must run from 0 to {} (the data length)", data.len()));
+            return Err(invalid(format!("offsets must run from 0 to {} (the data length)", data.len())));
         }
         for (i, pair) in offsets.windows(2).enumerate() {
             if pair[0] > pair[1] {
-                return Err(format!("offsets decrease at {i}"));
+                return Err(invalid(format!("offsets decrease at {i}")));
             }
             if std::str::from_utf8(&data[pair[0]..pair[1]]).is_err() {
-                return Err(format!("string {i} is not valid UTF-8"));
+                return Err(invalid(format!("string {i} is not valid UTF-8")));
             }
         }
         Ok(Self { data, offsets })
@@ -137,20 +139,20 @@ pub struct KeySpans<'a> {
 /// (an empty list when a document has no span of it), keys in the order given. `scores` are the
 /// JSON texts of the score values (formatted by the caller, so floats read exactly as its JSON
 /// encoder writes them); strings are escaped as msgspec escapes them.
-pub fn attribute_lines(ids: &StringColumn, keys: &[&str], spans: &[KeySpans], scores: &[&[u8]]) -> Result<Vec<u8>, String> {
+pub fn attribute_lines(ids: &StringColumn, keys: &[&str], spans: &[KeySpans], scores: &[&[u8]]) -> Result<Vec<u8>, Error> {
     if keys.len() != spans.len() {
-        return Err(format!("{} keys but {} span sets", keys.len(), spans.len()));
+        return Err(invalid(format!("{} keys but {} span sets", keys.len(), spans.len())));
     }
     for (key, s) in keys.iter().zip(spans) {
         let n = s.doc.len();
         if s.start.len() != n || s.end.len() != n || s.score.len() != n {
-            return Err(format!("{key}: doc, start, end and score differ in length"));
+            return Err(invalid(format!("{key}: doc, start, end and score differ in length")));
         }
         if s.doc.windows(2).any(|w| w[0] > w[1]) || s.doc.first().is_some_and(|&d| d < 0) || s.doc.last().is_some_and(|&d| d as usize >= ids.len()) {
-            return Err(format!("{key}: document indices must be sorted and below {}", ids.len()));
+            return Err(invalid(format!("{key}: document indices must be sorted and below {}", ids.len())));
         }
         if s.score.iter().any(|&i| i as usize >= scores.len()) {
-            return Err(format!("{key}: score index out of range"));
+            return Err(invalid(format!("{key}: score index out of range")));
         }
     }
     let quoted_keys: Vec<Vec<u8>> = keys.iter().map(|k| { let mut q = Vec::new(); push_json_str(&mut q, k); q }).collect();
@@ -585,9 +587,9 @@ mod tests {
         );
         assert_eq!(String::from_utf8(out).unwrap(), expected);
         let unsorted = [KeySpans { doc: &[1, 0], start: &[0, 0], end: &[1, 1], score: &[0, 0] }];
-        assert!(attribute_lines(&ids, &["x"], &unsorted, &[b"1.0"]).is_err());
+        assert!(matches!(attribute_lines(&ids, &["x"], &unsorted, &[b"1.0"]), Err(Error::InvalidArgument(_))));
         let beyond = [KeySpans { doc: &[2], start: &[0], end: &[1], score: &[0] }];
-        assert!(attribute_lines(&ids, &["x"], &beyond, &[b"1.0"]).is_err());
+        assert!(matches!(attribute_lines(&ids, &["x"], &beyond, &[b"1.0"]), Err(Error::InvalidArgument(_))));
         let mut n = Vec::new();
         push_int(&mut n, i64::MIN);
         assert_eq!(n, i64::MIN.to_string().as_bytes());
@@ -601,8 +603,8 @@ mod tests {
         assert_eq!(column.char_lengths(), [0, 5, 1]);
         let both = StringColumn::concat(&[&column, &column]);
         assert_eq!(both.strs(), ["", "héllo", "𝄞", "", "héllo", "𝄞"]);
-        assert!(StringColumn::from_parts(vec![0xff], vec![0, 1]).is_err());
-        assert!(StringColumn::from_parts(vec![b'a'], vec![0, 2]).is_err());
-        assert!(StringColumn::from_parts(vec![b'a', b'b'], vec![0, 2, 1, 2]).is_err());
+        assert!(matches!(StringColumn::from_parts(vec![0xff], vec![0, 1]), Err(Error::InvalidArgument(_))));
+        assert!(matches!(StringColumn::from_parts(vec![b'a'], vec![0, 2]), Err(Error::InvalidArgument(_))));
+        assert!(matches!(StringColumn::from_parts(vec![b'a', b'b'], vec![0, 2, 1, 2]), Err(Error::InvalidArgument(_))));
     }
 }

@@ -2,12 +2,14 @@
 //! `large_binary`): the offsets and data buffers are borrowed through the buffer protocol and
 //! read in Rust with the GIL released, with no per-element Python object.
 //!
-//! Nulls are refused (ValueError): a null key has no bytes to hash, and silently treating it as
+//! Nulls are refused (`InvalidArgumentError`): a null key has no bytes to hash, and silently treating it as
 //! "" or skipping it would shift or fake results. Fill or drop them first (`pc.drop_null`).
 
 use pyo3::buffer::PyBuffer;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+
+use crate::error::invalid_argument;
 
 /// One chunk: its buffers, kept alive, and the element window (array offset and length).
 pub(crate) struct Chunk {
@@ -56,18 +58,18 @@ impl Chunk {
         }
         let w = if k.wide { 8 } else { 4 };
         if k.offsets.len() < (k.start + k.len + 1) * w {
-            return Err(PyValueError::new_err("arrow offsets buffer too short"));
+            return Err(invalid_argument("arrow offsets buffer too short"));
         }
         let mut prev = k.offset(0)?;
         for i in 1..=k.len {
             let o = k.offset(i)?;
             if o < prev {
-                return Err(PyValueError::new_err("arrow offsets decrease"));
+                return Err(invalid_argument("arrow offsets decrease"));
             }
             prev = o;
         }
         if prev > k.data.len() {
-            return Err(PyValueError::new_err("arrow offsets beyond the data buffer"));
+            return Err(invalid_argument("arrow offsets beyond the data buffer"));
         }
         Ok(k)
     }
@@ -84,7 +86,7 @@ impl Keys<'_> {
         }
     }
     fn offset(&self, i: usize) -> PyResult<usize> {
-        usize::try_from(self.raw(i)).map_err(|_| PyValueError::new_err("negative arrow offset"))
+        usize::try_from(self.raw(i)).map_err(|_| invalid_argument("negative arrow offset"))
     }
     /// Key `i` (offsets checked by `Chunk::keys`).
     #[inline(always)]
@@ -109,7 +111,7 @@ fn buffer(obj: Bound<'_, PyAny>) -> PyResult<Option<Buf>> {
         }
     };
     if !contiguous {
-        return Err(PyValueError::new_err("arrow buffer is not contiguous"));
+        return Err(invalid_argument("arrow buffer is not contiguous"));
     }
     Ok(Some(b))
 }
@@ -128,16 +130,13 @@ fn chunk(arr: &Bound<'_, PyAny>) -> PyResult<Chunk> {
     let len: usize = arr.len()?;
     let nulls: i64 = arr.getattr("null_count")?.extract()?;
     if nulls != 0 {
-        return Err(PyValueError::new_err(format!("arrow array has {nulls} null(s): drop or fill them first")));
+        return Err(invalid_argument(format!("arrow array has {nulls} null(s): drop or fill them first")));
     }
     let start: usize = arr.getattr("offset")?.extract()?;
     let bufs: Vec<Bound<'_, PyAny>> = arr.call_method0("buffers")?.extract()?;
-    if bufs.len() != 3 {
-        return Err(PyValueError::new_err("expected 3 buffers (validity, offsets, data)"));
-    }
-    let mut it = bufs.into_iter().skip(1);
-    let offsets = buffer(it.next().unwrap())?;
-    let data = buffer(it.next().unwrap())?;
+    let [_validity, offsets, data]: [Bound<'_, PyAny>; 3] =
+        bufs.try_into().map_err(|_| invalid_argument("expected 3 buffers (validity, offsets, data)"))?;
+    let (offsets, data) = (buffer(offsets)?, buffer(data)?);
     Ok(Chunk { offsets, data, wide, start, len })
 }
 

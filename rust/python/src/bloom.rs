@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use dolma_tools_core::bloom::{file::Expected, BloomFilter, Layout, Sizing};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use dolma_tools_core::parallel;
@@ -15,7 +14,7 @@ use crate::arrow;
 /// Keys hashed together before their probes by the arrow lookups.
 const ARROW_BLOCK: usize = 512;
 use crate::convert::{as_bytes, byte_slices, items, u64_slice};
-use crate::error::IntoPy;
+use crate::error::{invalid_argument, IntoPy};
 
 fn layout(name: &str) -> PyResult<Layout> {
     Layout::from_name(name).py()
@@ -25,8 +24,8 @@ fn sizing(expected_items: u64, fp_rate: Option<f64>, size_bytes: Option<u64>, la
     match (fp_rate, size_bytes) {
         (Some(p), None) => Sizing::for_fp_rate(expected_items, p, layout).py(),
         (None, Some(b)) => Sizing::for_size(expected_items, b, layout).py(),
-        (Some(_), Some(_)) => Err(PyValueError::new_err("give fp_rate or size_bytes, not both")),
-        (None, None) => Err(PyValueError::new_err("give fp_rate or size_bytes")),
+        (Some(_), Some(_)) => Err(invalid_argument("give fp_rate or size_bytes, not both")),
+        (None, None) => Err(invalid_argument("give fp_rate or size_bytes")),
     }
 }
 
@@ -120,9 +119,10 @@ impl PyBloomFilter {
 
     /// Load a filter saved with `save`. If `layout`, `expected_items` (with `fp_rate` or
     /// `size_bytes`) or `seed` is given, the file must have been written with those parameters
-    /// (else ValueError); sizing parameters without a layout mean the standard layout. With
-    /// `mmap=True` the file is memory-mapped read-only: queries work, updates raise ValueError;
-    /// otherwise the bits are copied into a writable filter.
+    /// (else `ParameterMismatchError`); a damaged file is a `CorruptFileError`. Sizing parameters
+    /// without a layout mean the standard layout. With `mmap=True` the file is memory-mapped
+    /// read-only: queries work, updates raise `ReadOnlyError`; otherwise the bits are copied into
+    /// a writable filter.
     #[staticmethod]
     #[pyo3(signature = (path, expected_items = None, fp_rate = None, *, size_bytes = None, seed = None, mmap = false, layout = None))]
     #[allow(clippy::too_many_arguments)]
@@ -147,7 +147,7 @@ impl PyBloomFilter {
                 expected.num_hashes = Some(s.num_hashes);
             }
             None if fp_rate.is_some() || size_bytes.is_some() => {
-                return Err(PyValueError::new_err("fp_rate and size_bytes need expected_items"));
+                return Err(invalid_argument("fp_rate and size_bytes need expected_items"));
             }
             None => {}
         }
@@ -255,7 +255,7 @@ impl PyBloomFilter {
     }
 
     /// `add_many` for a pyarrow string/binary Array or ChunkedArray, read zero-copy from its
-    /// buffers with the GIL released. Nulls are refused (ValueError, nothing added).
+    /// buffers with the GIL released. Nulls are refused (`InvalidArgumentError`, nothing added).
     fn add_arrow(&self, py: Python<'_>, array: &Bound<'_, PyAny>) -> PyResult<()> {
         let chunks = arrow::chunks(array)?;
         let keys = chunks.iter().map(|c| c.keys()).collect::<PyResult<Vec<_>>>()?;
@@ -263,7 +263,7 @@ impl PyBloomFilter {
     }
 
     /// `contains_many` for a pyarrow string/binary Array or ChunkedArray (zero-copy, GIL
-    /// released; nulls refused with ValueError).
+    /// released; nulls refused with `InvalidArgumentError`).
     fn contains_arrow<'py>(&self, py: Python<'py>, array: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<bool>>> {
         let chunks = arrow::chunks(array)?;
         let keys = chunks.iter().map(|c| c.keys()).collect::<PyResult<Vec<_>>>()?;
@@ -294,7 +294,7 @@ impl PyBloomFilter {
     }
 
     /// `insert_if_absent_many` for a pyarrow string/binary Array or ChunkedArray (zero-copy, GIL
-    /// released; chunks in order; nulls refused with ValueError before anything is inserted).
+    /// released; chunks in order; nulls refused with `InvalidArgumentError` before anything is inserted).
     fn insert_if_absent_arrow<'py>(&self, py: Python<'py>, array: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<bool>>> {
         let chunks = arrow::chunks(array)?;
         let keys = chunks.iter().map(|c| c.keys()).collect::<PyResult<Vec<_>>>()?;

@@ -3,29 +3,27 @@
 use std::path::PathBuf;
 
 use dolma_tools_core::bpe::{ByteLevelBpe, Encoded};
-use dolma_tools_core::Error;
 use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyUntypedArray};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::convert::{items, str_slices};
-use crate::error::IntoPy;
+use crate::error::{invalid_argument, IntoPy};
 
 /// A byte-level BPE encoder with exactly the ids of Hugging Face `tokenizers`
 /// (`Tokenizer.encode(text, add_special_tokens=False).ids`) for the `tokenizer.json` files it
 /// accepts: NFC or no normalizer, the `ByteLevel` pre-tokenizer (GPT-2 pattern), a plain `BPE`
 /// model and added tokens without `single_word`/`lstrip`/`rstrip`. Anything else raises
-/// ValueError naming the unsupported part, so that the caller uses `tokenizers` instead.
+/// `UnsupportedInputError` naming the unsupported part, so that the caller uses `tokenizers`
+/// instead.
 #[pyclass(frozen, name = "ByteLevelBpe", module = "dolma_tools._core")]
 pub(crate) struct PyByteLevelBpe(ByteLevelBpe);
 
 #[pymethods]
 impl PyByteLevelBpe {
-    /// Build from a `tokenizer.json` file.
+    /// Build from a `tokenizer.json` file (`CorruptFileError` when it is not JSON).
     #[staticmethod]
     fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let json = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source }).py()?;
-        py.detach(|| ByteLevelBpe::from_json(&json)).py().map(Self)
+        py.detach(|| ByteLevelBpe::from_file(&path)).py().map(Self)
     }
 
     /// Build from the text of a `tokenizer.json`.
@@ -52,7 +50,7 @@ impl PyByteLevelBpe {
         dtype: &str,
     ) -> PyResult<(Bound<'py, PyUntypedArray>, Bound<'py, PyArray1<i64>>)> {
         if dtype != "uint16" && dtype != "uint32" {
-            return Err(PyValueError::new_err(format!("dtype must be 'uint16' or 'uint32', got {dtype:?}")));
+            return Err(invalid_argument(format!("dtype must be 'uint16' or 'uint32', got {dtype:?}")));
         }
         let objs = items(texts)?;
         let texts = str_slices(&objs)?;
@@ -63,7 +61,7 @@ impl PyByteLevelBpe {
         }
         let narrow: Vec<u16> = ids
             .iter()
-            .map(|&id| u16::try_from(id).map_err(|_| PyValueError::new_err(format!("id {id} does not fit uint16"))))
+            .map(|&id| u16::try_from(id).map_err(|_| invalid_argument(format!("id {id} does not fit uint16"))))
             .collect::<PyResult<_>>()?;
         Ok((narrow.into_pyarray(py).as_untyped().clone(), lengths))
     }

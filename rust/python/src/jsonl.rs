@@ -4,9 +4,11 @@
 
 use dolma_tools_core::jsonl::{self, KeySpans, StringColumn};
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
-use pyo3::exceptions::{PyIndexError, PyValueError};
+use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+
+use crate::error::{invalid_argument, IntoPy};
 
 
 /// Strings packed in one UTF-8 buffer: immutable, indexable, and accepted wherever the text
@@ -29,9 +31,9 @@ impl PyStringColumn {
         let offsets = offsets
             .as_array()
             .iter()
-            .map(|&o| usize::try_from(o).map_err(|_| PyValueError::new_err("negative offset")))
+            .map(|&o| usize::try_from(o).map_err(|_| invalid_argument("negative offset")))
             .collect::<PyResult<Vec<_>>>()?;
-        StringColumn::from_parts(data.as_array().to_vec(), offsets).map(Self).map_err(PyValueError::new_err)
+        StringColumn::from_parts(data.as_array().to_vec(), offsets).map(Self).py()
     }
 
     /// The columns one after the other.
@@ -110,17 +112,17 @@ pub(crate) fn encode_attribute_lines<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let arrays: Vec<_> = spans
         .iter()
-        .map(|(d, s, e, c)| Ok((i64s(d)?, i64s(s)?, i64s(e)?, c.as_slice().map_err(|e| PyValueError::new_err(e.to_string()))?)))
+        .map(|(d, s, e, c)| Ok((i64s(d)?, i64s(s)?, i64s(e)?, c.as_slice().map_err(|e| invalid_argument(e.to_string()))?)))
         .collect::<PyResult<_>>()?;
     let spans: Vec<KeySpans> =
         arrays.iter().map(|(doc, start, end, score)| KeySpans { doc, start, end, score }).collect();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let scores: Vec<&[u8]> = scores.iter().map(Vec::as_slice).collect();
     let column = &ids.get().0;
-    let out = py.detach(|| jsonl::attribute_lines(column, &keys, &spans, &scores)).map_err(PyValueError::new_err)?;
+    let out = py.detach(|| jsonl::attribute_lines(column, &keys, &spans, &scores)).py()?;
     Ok(PyBytes::new(py, &out))
 }
 
 fn i64s<'a>(array: &'a PyReadonlyArray1<'_, i64>) -> PyResult<&'a [i64]> {
-    array.as_slice().map_err(|_| PyValueError::new_err("span arrays must be contiguous"))
+    array.as_slice().map_err(|_| invalid_argument("span arrays must be contiguous"))
 }

@@ -5,7 +5,7 @@
 //! * `arrow`: borrowing pyarrow string/binary arrays' buffers.
 //! * `hashing`: `hash64`, `hash64_batch`, thread-count settings.
 //! * `bloom`: `BloomFilter`, `BloomSizing`.
-//! * `minhash`: `MinHasher`, `jaccard`.
+//! * `minhash`: `MinHasher`, `jaccard`, `jaccard_pairs`.
 //! * `lsh`: `LshIndex`, `lsh_clusters`, `optimal_bands`.
 //! * `jsonl`: `StringColumn`, `scan_documents`, `encode_attribute_lines`.
 //! * `text`: `paragraph_keys`, `paragraph_ngrams`, `document_ngrams`, `NGRAM_HASH_VERSION`.
@@ -27,6 +27,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    error::register(m)?;
     m.add_function(wrap_pyfunction!(hashing::hash64, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::hash64_batch, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::hash64_arrow, m)?)?;
@@ -36,6 +37,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<bloom::PyBloomFilter>()?;
     m.add_class::<minhash::PyMinHasher>()?;
     m.add_function(wrap_pyfunction!(minhash::jaccard, m)?)?;
+    m.add_function(wrap_pyfunction!(minhash::jaccard_pairs, m)?)?;
     m.add_class::<lsh::PyLshIndex>()?;
     m.add_function(wrap_pyfunction!(lsh::lsh_clusters, m)?)?;
     m.add_function(wrap_pyfunction!(lsh::optimal_bands, m)?)?;

@@ -1,11 +1,11 @@
 //! `LshIndex`, `lsh_clusters` and `optimal_bands`: thin wrappers of `dolma_tools_core::lsh`.
 
 use dolma_tools_core::lsh::{self, Banding, Clusters, LshIndex, SignatureBlock};
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray2};
-use pyo3::exceptions::PyValueError;
+use dolma_tools_core::minhash::sets::ShingleSets;
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::prelude::*;
 
-use crate::error::IntoPy;
+use crate::error::{invalid_argument, IntoPy};
 
 type ClusterArrays<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<f32>>);
 
@@ -13,7 +13,7 @@ fn banding(bands: Option<usize>, rows: Option<usize>) -> PyResult<Option<Banding
     match (bands, rows) {
         (Some(bands), Some(rows)) => Ok(Some(Banding { bands, rows })),
         (None, None) => Ok(None),
-        _ => Err(PyValueError::new_err("give both bands and rows, or neither")),
+        _ => Err(invalid_argument("give both bands and rows, or neither")),
     }
 }
 
@@ -33,7 +33,7 @@ fn row_major<'a>(sigs: &'a PyReadonlyArray2<'_, u32>) -> std::borrow::Cow<'a, [u
 fn check_width(sigs: &PyReadonlyArray2<'_, u32>, num_perm: usize) -> PyResult<()> {
     let width = sigs.as_array().shape()[1];
     if width != num_perm {
-        return Err(PyValueError::new_err(format!("signatures have {width} columns, expected num_perm = {num_perm}")));
+        return Err(invalid_argument(format!("signatures have {width} columns, expected num_perm = {num_perm}")));
     }
     Ok(())
 }
@@ -123,6 +123,31 @@ impl PyLshIndex {
     #[pyo3(signature = (*, verify = false))]
     fn clusters<'py>(&self, py: Python<'py>, verify: bool) -> PyResult<ClusterArrays<'py>> {
         let c = py.detach(|| self.0.clusters(verify)).py()?;
+        Ok(to_arrays(py, c))
+    }
+
+    /// The documents sharing a band key with another one, ascending (uint32): the candidates,
+    /// whose shingle sets `clusters_exact` needs.
+    fn candidates<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<u32>>> {
+        Ok(py.detach(|| self.0.candidates()).py()?.into_pyarray(py))
+    }
+
+    /// `(cluster_id, similarity)` with exact verification: a candidate link is kept only when the
+    /// Jaccard of the two documents' shingle sets reaches `threshold`. Set `k` (sorted uint32
+    /// fingerprints, `values[offsets[k]:offsets[k + 1]]`, as `MinHasher.signatures_and_sets`
+    /// gives them) belongs to document `docs[k]` (ascending); `similarity` is the exact Jaccard
+    /// with the cluster's representative.
+    fn clusters_exact<'py>(
+        &self,
+        py: Python<'py>,
+        docs: PyReadonlyArray1<'py, u32>,
+        values: PyReadonlyArray1<'py, u32>,
+        offsets: PyReadonlyArray1<'py, u64>,
+        threshold: f64,
+    ) -> PyResult<ClusterArrays<'py>> {
+        let (docs, values, offsets) = (docs.as_slice()?, values.as_slice()?, offsets.as_slice()?);
+        let sets = ShingleSets::new(values, offsets).py()?;
+        let c = py.detach(|| self.0.clusters_exact(docs, &sets, threshold)).py()?;
         Ok(to_arrays(py, c))
     }
 

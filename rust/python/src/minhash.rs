@@ -1,13 +1,13 @@
 //! `MinHasher` and `jaccard`: thin wrappers of `dolma_tools_core::minhash`.
 
+use dolma_tools_core::minhash::sets::ShingleSets;
 use dolma_tools_core::minhash::{self, MinHasher, ShingleConfig, ShingleMode};
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::convert::{Texts, u64_slice};
-use crate::error::IntoPy;
+use crate::error::{invalid_argument, IntoPy};
 
 /// Computes MinHash signatures of texts, entirely in Rust.
 ///
@@ -37,7 +37,7 @@ impl PyMinHasher {
         let mode = match mode {
             "word" => ShingleMode::Word,
             "char" => ShingleMode::Char,
-            other => return Err(PyValueError::new_err(format!("mode must be 'word' or 'char', got {other:?}"))),
+            other => return Err(invalid_argument(format!("mode must be 'word' or 'char', got {other:?}"))),
         };
         let cfg = ShingleConfig { ngram, mode, lowercase, remove_punctuation, collapse_whitespace };
         MinHasher::new(num_perm, seed, cfg).py().map(Self)
@@ -74,8 +74,25 @@ impl PyMinHasher {
         let texts = texts.strs()?;
         let sigs = py.detach(|| self.0.signatures(&texts));
         let arr = Array2::from_shape_vec((texts.len(), self.0.num_perm()), sigs)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+            .map_err(|e| invalid_argument(e.to_string()))?;
         Ok(arr.into_pyarray(py))
+    }
+
+    /// Signatures as `signatures` gives them, with each text's shingle set: `(signatures, values,
+    /// offsets)`, set `i` being `values[offsets[i]:offsets[i + 1]]` (uint32 fingerprints, the top
+    /// 32 bits of the shingle hashes, sorted, distinct). One pass hashes the shingles for both.
+    #[allow(clippy::type_complexity)]
+    fn signatures_and_sets<'py>(
+        &self,
+        py: Python<'py>,
+        docs: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyArray2<u32>>, Bound<'py, PyArray1<u32>>, Bound<'py, PyArray1<u64>>)> {
+        let texts = Texts::of(docs)?;
+        let texts = texts.strs()?;
+        let (sigs, values, offsets) = py.detach(|| self.0.signatures_and_sets(&texts));
+        let arr = Array2::from_shape_vec((texts.len(), self.0.num_perm()), sigs)
+            .map_err(|e| invalid_argument(e.to_string()))?;
+        Ok((arr.into_pyarray(py), values.into_pyarray(py), offsets.into_pyarray(py)))
     }
 
     /// The signature of one text, as a uint32 array of num_perm values.
@@ -128,4 +145,19 @@ pub(crate) fn jaccard(a: PyReadonlyArray1<'_, u32>, b: PyReadonlyArray1<'_, u32>
     let (a, b) = (a.as_array(), b.as_array());
     let (a, b): (Vec<u32>, Vec<u32>) = (a.iter().copied().collect(), b.iter().copied().collect());
     minhash::jaccard(&a, &b).py()
+}
+
+/// The exact Jaccard similarity of shingle sets `left[k]` and `right[k]` for each k (float64):
+/// sets as `MinHasher.signatures_and_sets` gives them (`values`, `offsets`).
+#[pyfunction]
+pub(crate) fn jaccard_pairs<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray1<'py, u32>,
+    offsets: PyReadonlyArray1<'py, u64>,
+    left: PyReadonlyArray1<'py, u32>,
+    right: PyReadonlyArray1<'py, u32>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let (values, offsets, left, right) = (values.as_slice()?, offsets.as_slice()?, left.as_slice()?, right.as_slice()?);
+    let sets = ShingleSets::new(values, offsets).py()?;
+    Ok(py.detach(|| minhash::sets::jaccard_pairs(&sets, left, right)).py()?.into_pyarray(py))
 }

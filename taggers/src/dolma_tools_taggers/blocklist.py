@@ -26,32 +26,44 @@ def normalize_host(value: str) -> str | None:
     if not host:
         return None
     host = host.rstrip(".")
+    if host.isascii():
+        return host  # already its IDNA form; the codec would cost more than the rest together
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
         return host
 
 
+def read_domains(path: str) -> frozenset[str]:
+    """The hosts of a domain list file (one domain or URL a line, ``#`` comments)."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"domain list not found: {path!r}")
+    with open(path, encoding="utf-8") as handle:
+        hosts = (normalize_host(line) for line in handle if not line.lstrip().startswith("#"))
+        domains = frozenset(host for host in hosts if host)
+    if not domains:
+        raise ValueError(f"domain list {path!r} has no entries")
+    return domains
+
+
+def in_domains(host: str, domains: frozenset[str]) -> bool:
+    """Whether ``host`` (normalized) is one of ``domains`` or a subdomain of one."""
+    labels = host.split(".")
+    return any(".".join(labels[i:]) in domains for i in range(len(labels)))
+
+
 class DomainBlocklistTagger(Tagger):
     name = "domain_blocklist_v1"
     description = "1.0 when metadata.url's host is a listed domain or a subdomain of one (key: blocked)."
+    keys = ("blocked",)
 
     def __init__(self, blocklist_path: str, url_field: str = "url") -> None:
-        if not os.path.isfile(blocklist_path):
-            raise FileNotFoundError(f"domain blocklist not found: {blocklist_path!r}")
-        with open(blocklist_path, encoding="utf-8") as handle:
-            hosts = (normalize_host(line) for line in handle if not line.lstrip().startswith("#"))
-            self.domains = frozenset(host for host in hosts if host)
-        if not self.domains:
-            raise ValueError(f"domain blocklist {blocklist_path!r} has no entries")
+        self.domains = read_domains(blocklist_path)
         self.url_field = url_field
 
     def is_blocked(self, url: str) -> bool:
         host = normalize_host(url)
-        if host is None:
-            return False
-        labels = host.split(".")
-        return any(".".join(labels[i:]) in self.domains for i in range(len(labels)))
+        return host is not None and in_domains(host, self.domains)
 
     def predict(self, doc: Document) -> Attributes:
         url = (doc.metadata or {}).get(self.url_field)

@@ -49,6 +49,8 @@ _POLICY = re.compile("|".join(POLICY_SUBSTRINGS))
 class C4Tagger(Tagger):
     name = "c4_v1"
     description = "C4 line and page rules (TFDS clean_page): line spans to remove, page flags, passes_all."
+    keys = ("line_count", "kept_lines", "has_lorem_ipsum", "has_curly_brace", "passes_all", "line_removed", "citation",
+            *(f"{kind}_{rule}" for rule in LINE_RULES for kind in ("lines", "line")))
 
     def __init__(
         self,
@@ -65,6 +67,9 @@ class C4Tagger(Tagger):
         self.min_words_per_line = min_words_per_line
         self.min_sentences = min_sentences
         self.max_word_length = max_word_length
+
+    def output_keys(self) -> tuple[str, ...]:
+        return (*self.keys, "bad_words", "bad_word") if self.bad_words is not None else self.keys
 
     def _line_rule(self, line: str) -> tuple[str | None, list[tuple[int, int]]]:
         """The first rule that removes ``line`` (stripped) or None, and its citation spans."""

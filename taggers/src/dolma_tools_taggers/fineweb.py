@@ -61,6 +61,7 @@ def passes(stats: dict[str, float]) -> bool:
 class FineWebTagger(Tagger):
     name = "fineweb_v1"
     description = "FineWeb line-punctuation, short-line, duplicate-line and list-like ratios, plus passes_all."
+    keys = ("line_punct_ratio", "short_line_ratio", "dup_line_char_ratio", "newline_word_ratio", "passes_all")
 
     def __init__(self, short_line_length: int = 30) -> None:
         if not isinstance(short_line_length, int) or short_line_length < 0:

@@ -123,6 +123,11 @@ def passes(stats: dict[str, float]) -> bool:
 class GopherTagger(Tagger):
     name = "gopher_v1"
     description = "Gopher (MassiveText) quality and repetition statistics, document-level, plus passes_all."
+    keys = ("word_count", "mean_word_length", "symbol_to_word_ratio", "bullet_line_fraction", "ellipsis_line_fraction",
+            "alpha_word_fraction", "stop_word_count", "dup_line_fraction", "dup_line_char_fraction",
+            "dup_paragraph_fraction", "dup_paragraph_char_fraction",
+            *(f"top_{n}gram_char_fraction" for n in (2, 3, 4)), *(f"dup_{n}gram_char_fraction" for n in range(5, 11)),
+            "passes_all")
 
     def predict(self, doc: Document) -> Attributes:
         stats = gopher_statistics(doc.text)

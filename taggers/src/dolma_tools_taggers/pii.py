@@ -116,6 +116,7 @@ def find_pii(text: str) -> dict[str, list[tuple[int, int]]]:
 class PiiRegexTagger(Tagger):
     name = "pii_regex_v1"
     description = "E-mail, phone, IPv4 and IPv6 spans with exact boundaries, plus counts."
+    keys = ("email", "email_count", "phone", "phone_count", "ipv4", "ipv4_count", "ipv6", "ipv6_count")
 
     def predict(self, doc: Document) -> Attributes:
         result: Attributes = {}

@@ -16,6 +16,7 @@ from dolma_tools_taggers.wordlist import WordList
 class WordListToxicityTagger(Tagger):
     name = "wordlist_toxicity_v1"
     description = "Hits of a user's offensive-word list: spans (hit), count (hits) and hits per token (hit_ratio)."
+    keys = ("hit", "hits", "hit_ratio")
 
     def __init__(self, word_list_path: str) -> None:
         self.words = WordList.from_file(word_list_path)

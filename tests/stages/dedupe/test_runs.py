@@ -17,7 +17,7 @@ import dolma_tools as dt
 from dolma_tools._core import BloomFilter
 from dolma_tools.config import validate
 from dolma_tools.stages.dedupe.config import DedupeConfig
-from dolma_tools.stages.dedupe.stage import check
+from dolma_tools.stages.dedupe.stage import DedupeStage, check
 from dolma_tools.errors import ConfigError
 from tests.stages.dedupe.conftest import sidecar_bytes, sidecars, truth
 
@@ -142,3 +142,12 @@ def test_updated_filter_without_saved_decisions_is_refused(sample: Path) -> None
     shutil.rmtree(sample / "attributes")
     with pytest.raises(ConfigError, match="already holds this run's keys"):
         dt.dedupe(str(sample / "documents"), **options)
+
+
+def test_every_sidecar_line_holds_the_declared_keys(sample: Path) -> None:
+    """What config validation checks a mix's filters against is what dedupe writes."""
+    options = {**ALL_MODES, "decontamination": {"eval_sets": str(sample / "eval" / "benchmark.jsonl")}}
+    dt.dedupe(str(sample / "documents"), workers=1, **options)
+    declared = DedupeStage(validate(DedupeConfig, {"documents": str(sample / "documents"), **options})).attribute_keys("here")
+    assert set(declared) == {"dedupe"} and len(declared["dedupe"].keys) == 8
+    assert all(set(attributes) == declared["dedupe"].keys for attributes in sidecars(sample).values())

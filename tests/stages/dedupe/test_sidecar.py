@@ -31,6 +31,24 @@ def test_sparse_lines_equal_full_encoding() -> None:
     assert sidecar.encode(StringColumn.from_list(ids)) == expected_lines(ids, added)
 
 
+def test_string_values_name_things_and_read_back(tmp_path) -> None:
+    from dolma_tools.io import iter_attributes
+
+    sidecar = Sidecar()
+    sidecar.add_keys("d__minhash__survivor", "d__minhash__cluster")
+    sidecar.add_spans("d__minhash__survivor", [2, 0], [0, 0], [5, 3], ["doc-1", 'q"uote'])
+    sidecar.add_spans("d__minhash__cluster", [2], [0], [5], 1.0)
+    ids = ["a", "b", "c"]
+    encoded = sidecar.encode(StringColumn.from_list(ids))
+    assert encoded == b"".join(encode_attributes(i, a) for i, a in zip(ids, [
+        {"d__minhash__survivor": [Span(0, 3, 'q"uote')], "d__minhash__cluster": []},
+        {"d__minhash__survivor": [], "d__minhash__cluster": []},
+        {"d__minhash__survivor": [Span(0, 5, "doc-1")], "d__minhash__cluster": [Span(0, 5, 1.0)]}]))
+    path = tmp_path / "sidecar.jsonl"
+    path.write_bytes(encoded)
+    assert [attrs["d__minhash__survivor"] for _, _, attrs in iter_attributes(str(path))] == [[(0, 3, 'q"uote')], [], [(0, 5, "doc-1")]]
+
+
 scores = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.integers(0, 2**53).map(float))
 
 

@@ -116,6 +116,32 @@ def test_a_failure_in_a_worker_fails_the_run(corpus: Path, tagger: str, message:
     assert "part-" in str(caught.value)
 
 
+BATCH_FAILURE = '''
+from dolma_tools import Tagger
+
+class Picky(Tagger):
+    name = "picky_v1"
+    def predict_batch(self, docs):
+        raise RuntimeError("fails on any batch")
+'''
+
+
+def test_a_tagger_crash_names_the_document_line(corpus: Path) -> None:
+    module = corpus / "failing.py"
+    module.write_text(FAILING_TAGGER)
+    with pytest.raises(StageError) as caught:
+        dt.tag(str(corpus / "documents" / "web" / "part-1.jsonl.gz"), "exp", ["exploding_v1"], workers=1,
+               tagger_modules=[str(module)])
+    assert str(caught.value).startswith(f"{corpus}/documents/web/part-1.jsonl.gz:101: tagger 'exploding_v1' "
+                                        "failed on document '1-100'")
+    assert "tagger bug on purpose" in str(caught.value)
+    picky = corpus / "picky.py"
+    picky.write_text(BATCH_FAILURE)  # fails even alone: the first document is named
+    with pytest.raises(StageError, match=r"part-1\.jsonl\.gz:1: tagger 'picky_v1' failed on document '1-0'"):
+        dt.tag(str(corpus / "documents" / "web" / "part-1.jsonl.gz"), "exp", ["picky_v1"], workers=1,
+               tagger_modules=[str(picky)])
+
+
 def test_taggers_are_checked_before_any_work(corpus: Path) -> None:
     with pytest.raises(ConfigError, match="did you mean 'char_length_v1'"):
         dt.tag(str(corpus / "documents"), "exp", ["char_lenght_v1"])

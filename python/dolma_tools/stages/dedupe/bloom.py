@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 
 from dolma_tools._core import BloomFilter, BloomSizing
 from dolma_tools.config.models import StrictModel
-from dolma_tools.errors import ConfigError
+from dolma_tools.errors import ConfigError, CorruptFileError, InvalidArgumentError, ParameterMismatchError
 from dolma_tools.io import atomic_writer
 from dolma_tools.stages.dedupe.work import load_json, save_json
 
@@ -89,7 +89,7 @@ def sizing(config: BloomConfig, items: int, where: str) -> BloomSizing:
         if shape.num_bytes >= MIN_BYTES:
             return shape
         return BloomFilter.sizing(expected, size_bytes=MIN_BYTES, layout=config.layout)
-    except ValueError as exc:
+    except InvalidArgumentError as exc:
         raise ConfigError(f"{where}: {exc}") from None
 
 
@@ -135,11 +135,18 @@ def check_persistent(config: BloomConfig, mode_fingerprint: str, settings: dict,
 
 
 def _load(config: BloomConfig, shape: BloomSizing, path: str, where: str, *, mmap: bool) -> BloomFilter:
+    """The filter at ``path``; a damaged file and one written with other parameters are told apart,
+    since the fixes differ (rebuild it, or ask for the parameters it has)."""
     try:
         return BloomFilter.load(path, shape.expected_items, size_bytes=shape.num_bytes, seed=config.seed, mmap=mmap,
                                 layout=config.layout)
-    except ValueError as exc:
-        raise ConfigError(f"{where}.path: {path}: {exc}; use the parameters it was written with") from None
+    except CorruptFileError as exc:
+        raise ConfigError(
+            f"{where}.path: {exc}. The filter's keys cannot be trusted: restore {path} from a copy, or remove it "
+            f"(and {path}.json) and rerun the inputs it held to rebuild it"
+        ) from None
+    except ParameterMismatchError as exc:
+        raise ConfigError(f"{where}.path: {exc}; use the parameters it was written with") from None
 
 
 def open_filter(config: BloomConfig, items: int, where: str, *, quiet: bool) -> BloomFilter:
@@ -152,7 +159,7 @@ def open_filter(config: BloomConfig, items: int, where: str, *, quiet: bool) -> 
         return _load(config, shape, config.path, where, mmap=False)
     try:
         return BloomFilter(shape.expected_items, size_bytes=shape.num_bytes, seed=config.seed, layout=config.layout)
-    except (ValueError, MemoryError) as exc:
+    except (InvalidArgumentError, MemoryError) as exc:
         raise ConfigError(f"{where}: {exc}") from None
 
 

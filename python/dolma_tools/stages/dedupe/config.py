@@ -7,12 +7,11 @@ A config runs the modes it names (at least one), in registry order.
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
-from pydantic import Field, create_model, field_validator, model_validator
+from pydantic import Field, create_model, model_validator
 
-from dolma_tools.config.models import ExecutionConfig, StrList
+from dolma_tools.config.models import ExecutionConfig, KeyPart, StrList
 from dolma_tools.stages.dedupe.bloom import BloomConfig
 from dolma_tools.stages.dedupe.modes import MODES, Mode
 from dolma_tools.stages.dedupe.modes.decontamination import DecontaminationMode
@@ -21,7 +20,6 @@ from dolma_tools.stages.dedupe.modes.minhash import MinhashMode
 from dolma_tools.stages.dedupe.modes.ngrams import NgramsMode
 from dolma_tools.stages.dedupe.modes.paragraphs import ParagraphsMode
 
-_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 class DedupeSettings(ExecutionConfig):
@@ -32,19 +30,12 @@ class DedupeSettings(ExecutionConfig):
 
     documents: StrList = Field(min_length=1)
     """Document files, folders or globs below a ``documents/`` folder; their order is the input order."""
-    name: str = "dedupe"
+    name: KeyPart = "dedupe"
     """Attribute run name: sidecars go to ``attributes/<name>/`` and keys start ``<name>__``."""
     work_dir: str | None = None
     """Intermediate hashes and decisions (resumable); default ``attributes/<name>/_work``."""
     keep_work: bool = False
     """Keep the work folder after a successful run (it is removed by default: ~1 KB per document)."""
-
-    @field_validator("name")
-    @classmethod
-    def _plain_name(cls, value: str) -> str:
-        if not _NAME.match(value) or "__" in value:
-            raise ValueError("use letters, digits, '_', '-' or '.', and no '__' (it separates key parts)")
-        return value
 
     @model_validator(mode="after")
     def _some_mode(self) -> DedupeSettings:

@@ -31,6 +31,7 @@ import sys
 
 import numpy as np
 
+from dolma_tools.attribute_keys import AttributeKeys
 from dolma_tools.errors import ConfigError
 from dolma_tools.io import attributes_path, attributes_root, expand
 from dolma_tools.io.compression import is_remote
@@ -116,6 +117,11 @@ class DedupeStage(Stage[DedupeConfig]):
 
     def check(self) -> None:
         check(self.config)
+
+    def attribute_keys(self, source: str) -> dict[str, AttributeKeys]:
+        name = self.config.name
+        keys = frozenset(f"{name}__{mode.name}__{key}" for mode in self.config.modes() for key in mode.keys())
+        return {name: AttributeKeys(source, keys)}
 
     def run(self, phases: PhaseRunner) -> Outcome:
         config = self.config

@@ -115,7 +115,7 @@ class HashTask(FileTask):
         return counters
 
 
-DECIDE_ONLY = ("/hash", "/para", "/signatures")
+DECIDE_ONLY = ("/hash", "/para", "/signatures", "/set_values", "/set_sizes", "/keep")
 """Suffixes of the arrays only phase 2 reads (phase 3 leaves them on disk)."""
 
 

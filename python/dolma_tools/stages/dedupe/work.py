@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import zipfile
 from collections.abc import Iterable
 from typing import Any
@@ -19,12 +18,13 @@ from typing import Any
 import numpy as np
 
 from dolma_tools._core import NGRAM_HASH_VERSION
-from dolma_tools.io import atomic_writer
+from dolma_tools.io import atomic_writer, exists, open_read
 
 
-WORK_FORMAT = 3
+WORK_FORMAT = 4
 """Layout of the work files; version 2 keeps ids as packed UTF-8 (``id_data``, ``id_offsets``);
-version 3 keeps each mode's phase-2 figures under ``figures`` in ``decided.json``."""
+version 3 keeps each mode's phase-2 figures under ``figures`` in ``decided.json``; version 4
+keeps MinHash shingle sets and survivors (``survivor`` in place of ``cluster``)."""
 
 
 def run_fingerprint(modes: dict[str, Any], files: list[str]) -> str:
@@ -87,8 +87,8 @@ def save_json(path: str, value: Any) -> None:
 
 
 def load_json(path: str) -> Any | None:
-    """The JSON at ``path``, or None when it does not exist."""
-    if not os.path.exists(path):
+    """The JSON at ``path`` (local or remote: the report beside the sidecars), or None when absent."""
+    if not exists(path):
         return None
-    with open(path, "rb") as stream:
+    with open_read(path) as stream:
         return json.loads(stream.read())

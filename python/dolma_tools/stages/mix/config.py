@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from typing import Any, Literal
 
 from pydantic import ByteSize, Field, ValidationInfo, field_validator, model_validator
 
-from dolma_tools.config.models import ExecutionConfig, StrictModel, StrList
+from dolma_tools.config.models import ExecutionConfig, FileName, StrictModel, StrList
 from dolma_tools.stages.mix.filters import Filter, MissingRule
 
-_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 def _missing_rule(value: Any) -> Any:
@@ -44,7 +42,7 @@ class SpanRuleConfig(StrictModel):
 class StreamConfig(StrictModel):
     """One source of the mix: document files, the attribute runs joined to them, and rules."""
 
-    name: str
+    name: FileName
     """Stream name: output files are ``<name>-00000.jsonl.gz``."""
     documents: StrList = Field(min_length=1)
     """Document files, folders or globs (below a ``documents/`` folder when attributes are used)."""
@@ -64,13 +62,6 @@ class StreamConfig(StrictModel):
     """Override of the top-level ``missing`` rule for this stream."""
 
     _check_missing = field_validator("missing", mode="before")(_missing_rule)
-
-    @field_validator("name")
-    @classmethod
-    def _plain_name(cls, value: str) -> str:
-        if not _NAME.match(value):
-            raise ValueError("use letters, digits, '_', '-' or '.' (it names output files)")
-        return value
 
     @field_validator("filter")
     @classmethod
@@ -147,6 +138,9 @@ class MixConfig(ExecutionConfig):
     """Seed of sampling and shuffling: same seed, same bytes."""
     missing: MissingRule = "fail"
     """What a missing attribute value means in filters: ``fail``, ``false`` or a number."""
+    work_dir: str | None = None
+    """Local folder for the first pass's intermediate files (resumable); default: the first output
+    folder when it is local, else the system's temporary folder. Left out of the fingerprint."""
 
     _check_missing = field_validator("missing", mode="before")(_missing_rule)
 
@@ -166,8 +160,8 @@ class MixConfig(ExecutionConfig):
         return self.missing if stream.missing is None else stream.missing
 
     def fingerprint(self) -> str:
-        """sha256 of everything that decides the output bytes (not workers, overwrite or encoder)."""
-        exclude: dict[str, Any] = {"workers": True, "executor": True, "overwrite": True,
+        """sha256 of everything that decides the output bytes (not workers, overwrite, work_dir or encoder)."""
+        exclude: dict[str, Any] = {"workers": True, "executor": True, "overwrite": True, "work_dir": True,
                                    "output": {"tokens": {"encoder"}}}
         data = self.model_dump(mode="json", exclude=exclude)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

@@ -14,18 +14,15 @@ zstd is about as large), then converted with Arrow's JSON reader, one table per 
 from __future__ import annotations
 
 import collections
-import contextlib
 import dataclasses
 import io
 import math
-import os
-import uuid
-from collections.abc import Iterator, Sequence
-from typing import BinaryIO
+from collections.abc import Sequence
 
 import numpy as np
 
 from dolma_tools.executor.base import Report
+from dolma_tools.io import atomic_writer
 from dolma_tools.stages.mix.chunks import compress, decompress
 
 
@@ -39,22 +36,6 @@ class Piece:
     offset: int
     length: int
     threshold: float
-
-
-@contextlib.contextmanager
-def raw_atomic_writer(path: str) -> Iterator[BinaryIO]:
-    """Write bytes as they are (already compressed) to a temporary name, then rename."""
-    folder = os.path.dirname(path) or "."
-    os.makedirs(folder, exist_ok=True)
-    temporary = os.path.join(folder, f".{os.path.basename(path)}.tmp-{uuid.uuid4().hex[:12]}")
-    try:
-        with open(temporary, "wb") as stream:
-            yield stream
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(temporary)
-        raise
 
 
 def plan_pieces(data: str, chunks_path: str, lines_path: str, threshold: float) -> list[Piece]:
@@ -130,10 +111,10 @@ class DocumentShardTask:
                 documents += count
             options = pa_json.ReadOptions(block_size=max(len(raw), 1 << 20))
             table = pa_json.read_json(io.BytesIO(bytes(raw)), read_options=options)
-            with raw_atomic_writer(self.output) as stream:
+            with atomic_writer(self.output, raw=True) as stream:
                 pq.write_table(table, stream, compression="zstd")
         else:
-            with raw_atomic_writer(self.output) as stream:
+            with atomic_writer(self.output, raw=True) as stream:
                 for piece in self.pieces:
                     data, count = _piece_bytes(piece, self.codec, cache)
                     stream.write(data)

@@ -169,6 +169,8 @@ class Filter:
         self.text = text
         self.runs = tuple(runs)
         self.missing = missing
+        self.references: list[AttributeRef] = []
+        """The attributes the filter names, in order (config validation checks that they exist)."""
         try:
             tree = ast.parse(text.strip(), mode="eval")
         except SyntaxError as exc:
@@ -296,7 +298,9 @@ class Filter:
             raise _error(self._text, node, "expected an attribute name (run__tagger__key, tagger__key or attr('...'))")
         if not self.runs:
             raise _error(self._text, node, f"attribute {name!r} used, but the stream lists no attribute runs")
-        return resolve_attribute(name, self.runs)
+        ref = resolve_attribute(name, self.runs)
+        self.references.append(ref)
+        return ref
 
     def _compile_name(self, node: ast.AST, boolean: bool) -> tuple[Evaluator, str]:
         parts = _dotted(node)

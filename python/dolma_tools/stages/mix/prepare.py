@@ -21,7 +21,6 @@ import collections
 import contextlib
 import dataclasses
 import json
-import re
 
 import msgspec
 import numpy as np
@@ -30,6 +29,7 @@ from dolma_tools.documents import Document
 from dolma_tools.errors import InputError
 from dolma_tools.executor.base import Report
 from dolma_tools.io import SkipCounter, atomic_writer, encode_json
+from dolma_tools.tokens import csv_field
 from dolma_tools.stages.mix.chunks import ChunkWriter
 from dolma_tools.stages.mix.config import StreamConfig
 from dolma_tools.stages.mix.filters import Context, EvalError, Filter, MissingRule, resolve_attribute
@@ -40,16 +40,6 @@ from dolma_tools.stages.mix.tokenize import TokenizerInfo, encode, load_encoder
 
 LINES_DTYPE = np.dtype([("priority", "<f8"), ("chunk", "<i8"), ("tokens", "<i8"), ("bytes", "<i8")])
 INDEX_DTYPE = np.dtype([("key", "<u8"), ("priority", "<f8"), ("start", "<i8"), ("length", "<i8"), ("meta", "<i8")])
-
-
-_NEEDS_QUOTES = re.compile(r'[,"\n\r]').search
-
-
-def csv_field(value: str) -> str:
-    """A CSV field, quoted only when it must be."""
-    if _NEEDS_QUOTES(value):
-        return '"' + value.replace('"', '""') + '"'
-    return value
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,12 +16,7 @@ The method
        the boundaries. Memory: one shard's rows and tokens.
 
 Files
-    ``part-00000.npy``: the shard's tokens as a flat little-endian array of the manifest's dtype,
-    with no ``.npy`` header, which is what OLMo's ``MemMapDataset`` (and Dolma's ``tokens``)
-    expect: ``numpy.memmap(path, dtype=dtype, mode="r")``. The name follows their convention.
-    ``part-00000.csv.gz``: one line per document in shard order, no header:
-    ``start,end,id,source,provenance``; token offsets into the shard, end exclusive, BOS and EOS
-    included; ``provenance`` is ``input file:line``.
+    The shard files and the manifest are the format `dolma_tools.tokens` owns.
 """
 
 from __future__ import annotations
@@ -35,8 +30,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from dolma_tools.executor.base import Report
+from dolma_tools.io import atomic_writer
 from dolma_tools.io.compression import gzip_member
-from dolma_tools.stages.mix.documents import raw_atomic_writer
 from dolma_tools.stages.mix.prepare import INDEX_DTYPE
 
 KEY_BITS = 16
@@ -121,13 +116,13 @@ class TokenShardTask:
         metas = {n: _MetaReader(self.inputs[n]) for n in tokens}
         position = 0
         lines: list[bytes] = []
-        with raw_atomic_writer(self.output) as out:
+        with atomic_writer(self.output, raw=True) as out:
             for row, number in zip(rows[order].tolist(), owner[order].tolist()):
                 _, _, start, length, meta = row
                 out.write(tokens[number][start:start + length].tobytes())
                 lines.append(f"{position},{position + length},".encode() + metas[number].tail(meta) + b"\n")
                 position += length
-        with raw_atomic_writer(self.metadata) as out:
+        with atomic_writer(self.metadata, raw=True) as out:
             out.write(gzip_member(b"".join(lines)))
         for meta_reader in metas.values():
             meta_reader.close()

@@ -1,9 +1,11 @@
 """The mix stage: plan, first pass, caps, second pass, manifests.
 
-1. ``check``: outputs are local folders; the tokenizer loads, its special tokens exist and the
-   dtype holds its vocabulary. Filters were already parsed when the config loaded.
-2. First pass (`dolma_tools.stages.mix.prepare`): one task per input file into a work folder
-   ``<output>/.mix-work-<config hash>/``, which a killed run resumes from.
+1. ``check``: outputs are local or ``s3://``, the work folder local; the tokenizer loads, its
+   special tokens exist and the dtype holds its vocabulary. Filters were already parsed when the config loaded.
+2. First pass (`dolma_tools.stages.mix.prepare`): one task per input file into a local work folder
+   ``<base>/.mix-work-<config hash>/``, which a killed run resumes from; ``<base>`` is
+   ``work_dir``, else the first output folder when it is local, else the system's temporary
+   folder (outputs on ``s3://``: shards and manifests go there, the work files stay local).
 3. Caps: per stream, the priority below which copies are kept (`dolma_tools.stages.mix.sampling`).
 4. Second pass: document shards (`dolma_tools.stages.mix.documents`) and token shards
    (`dolma_tools.stages.mix.shards`), one task each.
@@ -18,38 +20,44 @@ refuses to mix two outputs unless ``overwrite: true``.
 from __future__ import annotations
 
 import collections
-import gzip
 import json
 import math
 import os
 import re
 import shutil
+import tempfile
 from typing import Any
 
 import numpy as np
 
+from dolma_tools.attribute_keys import AttributeKeys
 from dolma_tools.errors import ConfigError
-from dolma_tools.io import atomic_writer, expand
+from dolma_tools.io import atomic_writer, exists, expand, list_names, open_read, remove, size
+from dolma_tools.io.compression import is_remote
+from dolma_tools.io.storage import can_list
 from dolma_tools.stages.mix.chunks import chunk_bytes
 from dolma_tools.stages.mix.config import MixConfig
 from dolma_tools.stages.mix.documents import DocumentShardTask, pack, plan_pieces
 from dolma_tools.stages.mix.join import sidecar_paths
 from dolma_tools.stages.mix.prepare import PrepareTask, WorkFiles
+from dolma_tools.stages.mix.references import attribute_problems
 from dolma_tools.stages.mix.sampling import cap_threshold
 from dolma_tools.stages.mix.shards import TokenInput, TokenShardTask, plan_ranges
 from dolma_tools.stages.mix.tokenize import TokenizerInfo, tokenizer_info
 from dolma_tools.stages.base import Outcome, Phase, PhaseResult, Stage
 from dolma_tools.stages.runner import PhaseRunner
+from dolma_tools.tokens import SHARD_FILE, manifest, shard_files
 
 _CODECS = {"jsonl": "none", "jsonl.gz": "gz", "jsonl.zst": "zst", "parquet": "zst"}
-MANIFEST_FORMAT = "dolma-tools-tokens/1"
 
 
 def check(config: MixConfig) -> TokenizerInfo | None:
     """Checks that need no input files; returns the tokenizer's identity when there are tokens."""
+    if config.work_dir is not None and is_remote(config.work_dir):
+        raise ConfigError(f"work_dir: the mix keeps its intermediate files in a local folder, got {config.work_dir!r}")
     for key, out in (("documents", config.output.documents), ("tokens", config.output.tokens)):
-        if out is not None and "://" in out.path and not out.path.startswith("file://"):
-            raise ConfigError(f"output.{key}.path: the mix writes to a local folder, got {out.path!r}")
+        if out is not None and not can_list(out.path):
+            raise ConfigError(f"output.{key}.path: the mix writes to a local folder or s3://, got {out.path!r}")
     return tokenizer_info(config.output.tokens) if config.output.tokens is not None else None
 
 
@@ -60,7 +68,11 @@ def _primary(config: MixConfig) -> str:
 
 
 def work_folder(config: MixConfig) -> str:
-    return os.path.join(_primary(config), f".mix-work-{config.fingerprint()[:12]}")
+    """The local folder of the first pass's files, named by the config so that reruns find it."""
+    base = config.work_dir or _primary(config)
+    if is_remote(base):
+        base = os.path.join(tempfile.gettempdir(), "dolma-tools")
+    return os.path.join(base.removeprefix("file://"), f".mix-work-{config.fingerprint()[:12]}")
 
 
 def plan(config: MixConfig) -> list[PrepareTask]:
@@ -71,7 +83,7 @@ def plan(config: MixConfig) -> list[PrepareTask]:
     tasks, missing = [], []
     for stream in config.streams:
         for number, path in enumerate(expand(stream.documents)):
-            missing += [p for p in sidecar_paths(path, stream.attributes) if not os.path.exists(p)]
+            missing += [p for p in sidecar_paths(path, stream.attributes) if not exists(p)]
             tasks.append(PrepareTask(
                 source=path,
                 stream=stream,
@@ -84,6 +96,9 @@ def plan(config: MixConfig) -> list[PrepareTask]:
                 tokenizer=info,
                 batch_size=config.output.tokens.batch_size if config.output.tokens is not None else 512,
             ))
+    problems = attribute_problems(config, {})
+    if problems:
+        raise ConfigError("invalid configuration:\n" + "\n".join(problems))
     if missing:
         more = f" (and {len(missing) - 5} more)" if len(missing) > 5 else ""
         raise ConfigError(f"attribute files missing: {', '.join(missing[:5])}{more}; run the tag/dedupe stage first")
@@ -103,8 +118,8 @@ def _finished(config: MixConfig) -> dict[str, Any] | None:
     """The saved summary when this exact config already completed; error on another config's output."""
     found = []
     for path in _manifest_paths(config):
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as stream:
+        if exists(path):
+            with open_read(path) as stream:
                 found.append(json.load(stream))
     if config.overwrite or not found:
         return None
@@ -177,17 +192,19 @@ def _token_tasks(config: MixConfig, tasks: list[PrepareTask], limits: dict[str, 
         return []
     inputs = tuple(TokenInput(t.files.tokens, t.files.index, t.files.meta, t.files.meta_offsets, limits[t.stream.name])
                    for t in tasks)
-    return [TokenShardTask(os.path.join(out.path, f"part-{n:05d}.npy"), os.path.join(out.path, f"part-{n:05d}.csv.gz"),
+    return [TokenShardTask(*shard_files(out.path, n),
                            low, high, inputs, dtype)
             for n, (low, high) in enumerate(plan_ranges(inputs, out.shard_tokens))]
 
 
 def _remove_stale(folder: str, pattern: re.Pattern, keep: set[str]) -> None:
     """Delete shards an earlier run with other settings left behind (same naming, not ours now)."""
-    if os.path.isdir(folder):
-        for name in os.listdir(folder):
-            if pattern.fullmatch(name) and os.path.join(folder, name) not in keep:
-                os.remove(os.path.join(folder, name))
+    names = list_names(folder)
+    for name in names:
+        if pattern.fullmatch(name) and os.path.join(folder, name) not in keep:
+            remove(os.path.join(folder, name))
+            if f".{name}.receipt.json" in names:
+                remove(os.path.join(folder, f".{name}.receipt.json"))
 
 
 def _shard_pattern(config: MixConfig) -> re.Pattern:
@@ -208,6 +225,9 @@ class MixStage(Stage[MixConfig]):
 
     def check(self) -> None:
         check(self.config)
+
+    def attribute_problems(self, known: dict[str, AttributeKeys], *, complete: bool) -> list[str]:
+        return attribute_problems(self.config, known, complete=complete)
 
     def run(self, phases: PhaseRunner) -> Outcome:
         config = self.config
@@ -251,15 +271,15 @@ def _write_manifests(config: MixConfig, info: TokenizerInfo | None, outcome: Out
     """Manifests, written last: they mark the output complete (and stale shards are removed first)."""
     stable = {"stage": "mix", "files_total": outcome.files.files_total, "documents": outcome.documents,
               "skipped": outcome.skipped, "counts": outcome.counts}
-    base = {"config": config.model_dump(mode="json", exclude={"workers", "executor", "overwrite"}),
+    base = {"config": config.model_dump(mode="json", exclude={"workers", "executor", "overwrite", "work_dir"}),
             "config_sha256": config.fingerprint(), "seed": config.seed, "mixture": mixture, "summary": stable}
     if config.output.documents is not None:
         out = config.output.documents
-        shards = [{"path": os.path.basename(t.output), "bytes": os.path.getsize(t.output)} for t in document_tasks]
+        shards = [{"path": os.path.basename(t.output), "bytes": size(t.output)} for t in document_tasks]
         _remove_stale(out.path, _shard_pattern(config), {t.output for t in document_tasks})
         _write_json(os.path.join(out.path, "_manifest.json"), {**base, "format": out.format, "shards": shards})
     if config.output.tokens is not None and info is not None:
-        _remove_stale(config.output.tokens.path, re.compile(r"part-\d{5}\.(npy|csv\.gz)"),
+        _remove_stale(config.output.tokens.path, SHARD_FILE,
                       {p for t in token_tasks for p in t.outputs})
         _write_json(os.path.join(config.output.tokens.path, "manifest.json"),
                     {**base, **_token_manifest(config, info, token_tasks)})
@@ -271,19 +291,11 @@ def _token_manifest(config: MixConfig, info: TokenizerInfo, shards: list[TokenSh
     itemsize = np.dtype(info.dtype).itemsize
     entries = []
     for task in shards:
-        with gzip.open(task.metadata, "rb") as stream:
+        with open_read(task.metadata) as stream:
             documents = sum(1 for _ in stream)
         entries.append({"path": os.path.basename(task.output), "metadata": os.path.basename(task.metadata),
-                        "tokens": os.path.getsize(task.output) // itemsize, "documents": documents})
-    return {
-        "format": MANIFEST_FORMAT,
-        "tokenizer": {"path": info.path, "name": os.path.basename(info.path), "sha256": info.sha256,
-                      "vocab_size": info.vocab_size, "bos": out.bos, "bos_id": info.bos_id, "eos": out.eos,
-                      "eos_id": info.eos_id, "encoder": info.encoder, "encoder_fallback": info.fallback},
-        "dtype": info.dtype,
-        "byte_order": "little",
-        "metadata_columns": ["start", "end", "id", "source", "provenance"],
-        "tokens": sum(e["tokens"] for e in entries),
-        "documents": sum(e["documents"] for e in entries),
-        "shards": entries,
-    }
+                        "tokens": size(task.output) // itemsize, "documents": documents})
+    tokenizer = {"path": info.path, "name": os.path.basename(info.path), "sha256": info.sha256,
+                 "vocab_size": info.vocab_size, "bos": out.bos, "bos_id": info.bos_id, "eos": out.eos,
+                 "eos_id": info.eos_id, "encoder": info.encoder, "encoder_fallback": info.fallback}
+    return manifest(tokenizer, info.dtype, entries)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal, Union
 import numpy as np
 
 from dolma_tools._core import ByteLevelBpe
-from dolma_tools.errors import ConfigError
+from dolma_tools.errors import ConfigError, UnsupportedInputError
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -86,7 +86,8 @@ _fast: dict[str, ByteLevelBpe] = {}
 
 
 def load_fast(path: str) -> ByteLevelBpe:
-    """The core's encoder for ``path``, loaded once per process (ValueError when unsupported)."""
+    """The core's encoder for ``path``, loaded once per process (`UnsupportedInputError` when it
+    would not give the ids of ``tokenizers``)."""
     if path not in _fast:
         _fast[path] = ByteLevelBpe.from_file(path)
     return _fast[path]
@@ -96,7 +97,7 @@ def choose_encoder(path: str) -> tuple[str, str | None]:
     """``(encoder, why not the core's)`` for ``encoder: auto``."""
     try:
         fast = load_fast(path)
-    except ValueError as exc:
+    except UnsupportedInputError as exc:
         return "huggingface", str(exc)
     tokenizer = load_tokenizer(path)
     added = "".join(token.content for token in tokenizer.get_added_tokens_decoder().values())

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from dolma_tools.config.models import ExecutionConfig, StrictModel, StrList
+from dolma_tools.config.models import ExecutionConfig, KeyPart, StrictModel, StrList
 
-_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 class TaggerSpec(StrictModel):
@@ -32,19 +30,12 @@ class TagConfig(ExecutionConfig):
 
     documents: StrList = Field(min_length=1)
     """Document files, folders or globs (local or s3://); they must sit below a ``documents/`` folder."""
-    experiment: str
+    experiment: KeyPart
     """Attribute run name: sidecars go to ``attributes/<experiment>/`` and keys start ``<experiment>__``."""
     taggers: list[str | TaggerSpec] = Field(min_length=1)
     """Tagger names, or mappings with name/options/alias."""
     tagger_modules: StrList = Field(default_factory=list)
     """Extra modules (import names or .py paths) whose Tagger subclasses are registered."""
-
-    @field_validator("experiment")
-    @classmethod
-    def _plain_name(cls, value: str) -> str:
-        if not _NAME.match(value) or "__" in value:
-            raise ValueError("use letters, digits, '_', '-' or '.', and no '__' (it separates key parts)")
-        return value
 
     def tagger_specs(self) -> list[TaggerSpec]:
         return [TaggerSpec(name=t) if isinstance(t, str) else t for t in self.taggers]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dolma_tools.attribute_keys import AttributeKeys
 from dolma_tools.errors import ConfigError
 from dolma_tools.io import attributes_path, attributes_root, expand
 from dolma_tools.stages.base import Outcome, Phase, Stage
@@ -24,6 +25,24 @@ class TagStage(Stage[TagConfig]):
             raise ConfigError(f"taggers listed twice: {', '.join(duplicated)}; give one an 'alias'")
         for spec in self.config.tagger_specs():
             build_tagger(spec, self.config.tagger_modules)
+
+    def attribute_keys(self, source: str) -> dict[str, AttributeKeys]:
+        """The keys this config writes; a tagger that declares none (or cannot be built: `check`
+        reports why) leaves its prefix open."""
+        config = self.config
+        keys: set[str] = set()
+        open_prefixes: set[str] = set()
+        for spec in config.tagger_specs():
+            prefix = f"{config.experiment}__{spec.key}__"
+            try:
+                declared = build_tagger(spec, config.tagger_modules).output_keys()
+            except ConfigError:
+                declared = None
+            if declared is None:
+                open_prefixes.add(prefix)
+            else:
+                keys.update(prefix + key for key in declared)
+        return {config.experiment: AttributeKeys(source, frozenset(keys), frozenset(open_prefixes))}
 
     def tasks(self) -> list[TagTask]:
         """One task per documents file."""

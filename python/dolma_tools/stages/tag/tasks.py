@@ -97,11 +97,21 @@ class TagTask(FileTask):
             try:
                 results = tagger.predict_batch(docs)
             except Exception:
-                raise StageError(
-                    f"{self.source}:{lines[0]}-{lines[-1]}",
-                    f"tagger {tagger.name!r} failed:\n{traceback.format_exc().rstrip()}",
-                ) from None
+                raise self._tagger_failure(tagger, lines, docs) from None
             for attributes, result in zip(merged, results, strict=True):
                 for key, spans in result.items():
                     attributes[prefix + key] = [(s, e, float(v)) for s, e, v in spans]
         return b"".join(encode_attributes(doc.id, attrs) for doc, attrs in zip(docs, merged))
+
+    def _tagger_failure(self, tagger: Tagger, lines: list[int], docs: list[Document]) -> StageError:
+        """The failure of a batch (being handled), named by the first document that fails alone:
+        ``file:line``, or the batch's line range if none does."""
+        where, what, trace = f"{lines[0]}-{lines[-1]}", "", traceback.format_exc().rstrip()
+        for line, doc in zip(lines, docs):
+            try:
+                tagger.predict_batch([doc])
+            except Exception:
+                where, what, trace = str(line), f" on document {doc.id!r}", traceback.format_exc().rstrip()
+                break
+        return StageError(f"{self.source}:{where}", f"tagger {tagger.name!r} failed{what}:\n{trace}")
+

@@ -60,10 +60,6 @@ pub struct Expected {
 
 const CHUNK_WORDS: usize = 1 << 17; // 1 MiB
 
-fn corrupt(path: &Path, reason: impl Into<String>) -> Error {
-    Error::CorruptFile { path: path.to_path_buf(), reason: reason.into() }
-}
-
 /// The version 2 header up to the checksum.
 fn header_fields(layout: Layout, num_hashes: u32, num_bits: u64, seed: u64) -> [u8; CHECKSUM_AT] {
     let mut h = [0u8; CHECKSUM_AT];
@@ -141,13 +137,13 @@ impl BloomFilter {
         let mut file = File::open(path).map_err(io)?;
         let len = file.metadata().map_err(io)?.len();
         let mut head = [0u8; HEADER_LEN];
-        let shorter = |len: u64| corrupt(path, format!("truncated: {len} bytes, shorter than the header"));
+        let shorter = |len: u64| Error::corrupt(path, format!("truncated: {len} bytes, shorter than the header"));
         if len < 12 {
             return Err(shorter(len));
         }
         file.read_exact(&mut head[..12]).map_err(io)?;
         if head[0..8] != MAGIC {
-            return Err(corrupt(path, "bad magic bytes, not a dolma-tools Bloom filter"));
+            return Err(Error::corrupt(path, "bad magic bytes, not a dolma-tools Bloom filter"));
         }
         let u32_at = |h: &[u8], o: usize| u32::from_le_bytes(h[o..o + 4].try_into().unwrap_or_default());
         let u64_at = |h: &[u8], o: usize| u64::from_le_bytes(h[o..o + 8].try_into().unwrap_or_default());
@@ -156,7 +152,7 @@ impl BloomFilter {
             1 => (40, 32),
             VERSION => (HEADER_LEN, CHECKSUM_AT),
             v => {
-                return Err(corrupt(path, format!("unsupported format version {v} (this build reads 1 and {VERSION})")))
+                return Err(Error::corrupt(path, format!("unsupported format version {v} (this build reads 1 and {VERSION})")))
             }
         };
         if len < head_len as u64 {
@@ -167,7 +163,7 @@ impl BloomFilter {
             (u32_at(&head, 12), u64_at(&head, 16), u64_at(&head, 24), u64_at(&head, sum_at));
         let layout = match head_len {
             HEADER_LEN => Layout::from_code(u32_at(&head, 32))
-                .ok_or_else(|| corrupt(path, format!("unknown layout code {}", u32_at(&head, 32))))?,
+                .ok_or_else(|| Error::corrupt(path, format!("unknown layout code {}", u32_at(&head, 32))))?,
             _ => Layout::Standard,
         };
         if num_hashes == 0
@@ -176,17 +172,17 @@ impl BloomFilter {
             || num_bits % layout.bits_multiple() != 0
             || num_bits > MAX_BITS
         {
-            return Err(corrupt(
+            return Err(Error::corrupt(
                 path,
                 format!("impossible header: num_bits={num_bits}, num_hashes={num_hashes}, layout={}", layout.name()),
             ));
         }
         let want_len = head_len as u64 + num_bits / 8;
         if len < want_len {
-            return Err(corrupt(path, format!("truncated: {len} bytes, the header announces {want_len}")));
+            return Err(Error::corrupt(path, format!("truncated: {len} bytes, the header announces {want_len}")));
         }
         if len > want_len {
-            return Err(corrupt(path, format!("{} trailing bytes after the bits", len - want_len)));
+            return Err(Error::corrupt(path, format!("{} trailing bytes after the bits", len - want_len)));
         }
         let mut sum = Xxh3::with_seed(0);
         sum.update(&head[..sum_at]);
@@ -197,7 +193,7 @@ impl BloomFilter {
             let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
             sum.update(&map[head_len..]);
             if map.as_ptr() as usize % 8 != 0 {
-                return Err(corrupt(path, "mapping is not 8-byte aligned"));
+                return Err(Error::corrupt(path, "mapping is not 8-byte aligned"));
             }
             Bits::Mapped { map, offset: head_len, words }
         } else {
@@ -218,7 +214,7 @@ impl BloomFilter {
             bits
         };
         if sum.digest() != stored_sum {
-            return Err(corrupt(path, "checksum mismatch (the file was damaged)"));
+            return Err(Error::corrupt(path, "checksum mismatch (changed since it was written)"));
         }
         let mismatch = |what: &str, file_v: String, want: String| Error::ParameterMismatch {
             path: path.to_path_buf(),
@@ -333,7 +329,9 @@ mod tests {
         let good = std::fs::read(&path).unwrap();
         let load = |bytes: &[u8]| {
             std::fs::write(&path, bytes).unwrap();
-            BloomFilter::load(&path, &Expected::default(), false).map(|_| ()).unwrap_err().to_string()
+            let e = BloomFilter::load(&path, &Expected::default(), false).map(|_| ()).unwrap_err();
+            assert!(matches!(e, Error::CorruptFile { .. }), "{e:?}");
+            e.to_string()
         };
         assert!(load(&good[..good.len() - 3]).contains("truncated"));
         assert!(load(&good[..10]).contains("truncated"));

@@ -54,9 +54,8 @@ fn type_of(value: &Value) -> &str {
     value.get("type").and_then(Value::as_str).unwrap_or("?")
 }
 
-/// Parse and check a `tokenizer.json`.
-pub(crate) fn parse(json: &str) -> Result<Spec> {
-    let root: Value = serde_json::from_str(json).map_err(|e| crate::error::invalid(format!("tokenizer.json: {e}")))?;
+/// Check a parsed `tokenizer.json`.
+pub(crate) fn parse(root: &Value) -> Result<Spec> {
     let root = root.as_object().ok_or_else(|| unsupported("tokenizer.json is not an object"))?;
     if root.get("version").and_then(Value::as_str) != Some("1.0") {
         return Err(unsupported("tokenizer.json version other than 1.0"));
@@ -216,10 +215,14 @@ mod tests {
         )
     }
 
+    fn parse_text(json: &str) -> Result<Spec> {
+        parse(&serde_json::from_str(json).expect("test JSON"))
+    }
+
     const BYTE_LEVEL: &str = r#"{"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true}"#;
 
     fn reason(json: &str) -> String {
-        match parse(json) {
+        match parse_text(json) {
             Err(Error::Unsupported(r)) => r,
             Err(e) => panic!("not Unsupported: {e}"),
             Ok(_) => panic!("accepted"),
@@ -228,7 +231,7 @@ mod tests {
 
     #[test]
     fn accepts_a_plain_byte_level_bpe() {
-        let spec = parse(&json(r#"{"type": "NFC"}"#, BYTE_LEVEL, r#", "ignore_merges": true"#, "")).unwrap();
+        let spec = parse_text(&json(r#"{"type": "NFC"}"#, BYTE_LEVEL, r#", "ignore_merges": true"#, "")).unwrap();
         assert!(spec.nfc && !spec.add_prefix_space && spec.ignore_merges);
         assert_eq!(spec.merges, [(0, 1, 2)]);
         assert_eq!(spec.vocab[&b" "[..]], 3);
@@ -258,7 +261,7 @@ mod tests {
         };
         // In the vocabulary: its id; new: after the vocabulary, then after the largest so far.
         let added = [token(2, "ab"), token(4, "x"), token(5, "y")].join(",");
-        let spec = parse(&json("null", BYTE_LEVEL, "", &added)).unwrap();
+        let spec = parse_text(&json("null", BYTE_LEVEL, "", &added)).unwrap();
         assert_eq!(spec.added.iter().map(|t| t.id).collect::<Vec<_>>(), [2, 4, 5]);
     }
 }

@@ -21,13 +21,15 @@ mod unicode_tables;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::path::Path;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use thread_local::ThreadLocal;
 
+use crate::error::invalid;
 use crate::parallel;
-use crate::Result;
+use crate::{Error, Result};
 use added::{nfc, Matcher, Segment};
 use model::BpeModel;
 use pretokenize::pre_tokens;
@@ -58,10 +60,25 @@ pub struct Encoded {
 }
 
 impl ByteLevelBpe {
-    /// Build from the text of a `tokenizer.json`. [`crate::Error::Unsupported`] names the first
-    /// part of the pipeline this encoder would not reproduce exactly.
+    /// Build from the text of a `tokenizer.json`. [`Error::Unsupported`] names the first part of
+    /// the pipeline this encoder would not reproduce exactly; text that is not JSON is an
+    /// [`Error::InvalidArgument`].
     pub fn from_json(json: &str) -> Result<Self> {
-        let spec = config::parse(json)?;
+        let root = serde_json::from_str(json).map_err(|e| invalid(format!("tokenizer.json: {e}")))?;
+        Self::from_value(&root)
+    }
+
+    /// Build from a `tokenizer.json` file: as [`ByteLevelBpe::from_json`], but a file that is not
+    /// UTF-8 JSON is an [`Error::CorruptFile`] naming it.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let root = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::corrupt(path, format!("not a tokenizer.json (invalid JSON: {e})")))?;
+        Self::from_value(&root)
+    }
+
+    fn from_value(root: &serde_json::Value) -> Result<Self> {
+        let spec = config::parse(root)?;
         let pattern = |t: &config::AddedToken| if spec.nfc { nfc(&t.content).into_owned() } else { t.content.clone() };
         let raw: Vec<(String, u32)> = spec.added.iter().filter(|t| !t.normalized).map(|t| (t.content.clone(), t.id)).collect();
         let normalized: Vec<(String, u32)> = spec.added.iter().filter(|t| t.normalized).map(|t| (pattern(t), t.id)).collect();
@@ -69,7 +86,7 @@ impl ByteLevelBpe {
             let mut patterns: Vec<&str> = set.iter().map(|(p, _)| p.as_str()).collect();
             patterns.sort_unstable();
             if let Some(w) = patterns.windows(2).find(|w| w[0] == w[1]) {
-                return Err(crate::Error::Unsupported(format!("two added tokens match {:?}", w[0])));
+                return Err(Error::Unsupported(format!("two added tokens match {:?}", w[0])));
             }
         }
         Ok(ByteLevelBpe {
@@ -157,5 +174,28 @@ impl ByteLevelBpe {
             all.lengths.extend_from_slice(&part.lengths);
         }
         all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_errors_say_what_is_wrong_with_the_file() {
+        let dir = std::env::temp_dir().join(format!("dt-bpe-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("tokenizer.json");
+        let load = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+            ByteLevelBpe::from_file(&path).map(|_| ())
+        };
+        assert!(matches!(load(b"{not json"), Err(Error::CorruptFile { .. })));
+        assert!(matches!(load(b"\"\xff\""), Err(Error::CorruptFile { .. })));
+        assert!(matches!(load(br#"{"version": "2.0"}"#), Err(Error::Unsupported(_))));
+        assert!(matches!(ByteLevelBpe::from_json("{not json"), Err(Error::InvalidArgument(_))));
+        let missing = ByteLevelBpe::from_file(&dir.join("missing.json")).map(|_| ());
+        assert!(matches!(missing, Err(Error::Io { ref source, .. }) if source.kind() == std::io::ErrorKind::NotFound));
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -22,6 +22,11 @@
 //! it). A bucket of one near-duplicate group costs `size - 1` comparisons; the worst case is
 //! `size × MAX_REPRESENTATIVES`, never quadratic.
 //!
+//! Exact verification ([`LshIndex::clusters_exact`]) follows the same rule with the exact
+//! Jaccard of the two documents' shingle sets (see [`crate::minhash::sets`]) in place of the
+//! estimate, so a low banding threshold (many candidates) keeps its precision; only the
+//! candidates' sets ([`LshIndex::candidates`]) are needed.
+//!
 //! # Output, determinism
 //!
 //! `cluster_id[i]` is the smallest document index of i's cluster (`i` for a singleton), and
@@ -63,6 +68,7 @@ use rayon::prelude::*;
 use crate::error::{invalid, Result};
 use crate::hash::hash64;
 use crate::minhash::equal_slots;
+use crate::minhash::sets::{set_jaccard, ShingleSets};
 use crate::parallel;
 pub use params::{optimal_banding, Banding};
 use union_find::UnionFind;
@@ -137,24 +143,33 @@ fn similarity(a: &[u32], b: &[u32]) -> f32 {
     equal_slots(a, b) as f32 / a.len() as f32
 }
 
-/// The links one band contributes.
-fn band_links(sigs: &Signatures<'_>, band: usize, rows: usize, verify: Option<f64>) -> Vec<(u32, u32)> {
+/// How candidate links are checked: not at all, or by a similarity of two documents that must
+/// reach a threshold (estimated from signatures, or exact from shingle sets).
+type Check<'a> = Option<(f64, &'a (dyn Fn(u32, u32) -> f64 + Sync))>;
+
+/// Band `band`'s `(key, doc)` pairs of every document, sorted (runs of equal keys are buckets).
+fn band_pairs(sigs: &Signatures<'_>, band: usize, rows: usize) -> Vec<(u64, u32)> {
     let mut buf = Vec::with_capacity(rows * 4);
     let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(sigs.n);
     pairs.extend(sigs.rows().map(|(i, s)| (band_key(&s[band * rows..(band + 1) * rows], band, &mut buf), i as u32)));
     pairs.sort_unstable();
+    pairs
+}
+
+/// The links one band contributes.
+fn band_links(sigs: &Signatures<'_>, band: usize, rows: usize, check: Check<'_>) -> Vec<(u32, u32)> {
+    let pairs = band_pairs(sigs, band, rows);
     let mut links = Vec::new();
     let mut reps: Vec<u32> = Vec::with_capacity(MAX_REPRESENTATIVES);
     for bucket in pairs.chunk_by(|x, y| x.0 == y.0).filter(|b| b.len() > 1) {
         let first = bucket[0].1;
-        match verify {
+        match check {
             None => links.extend(bucket[1..].iter().map(|&(_, d)| (first, d))),
-            Some(t) => {
+            Some((t, similar)) => {
                 reps.clear();
                 reps.push(first);
                 for &(_, d) in &bucket[1..] {
-                    let sd = sigs.get(d as usize);
-                    match reps.iter().find(|&&r| similarity(sigs.get(r as usize), sd) as f64 >= t) {
+                    match reps.iter().find(|&&r| similar(r, d) >= t) {
                         Some(&r) => links.push((r, d)),
                         None if reps.len() < MAX_REPRESENTATIVES => reps.push(d),
                         None => {}
@@ -166,10 +181,10 @@ fn band_links(sigs: &Signatures<'_>, band: usize, rows: usize, verify: Option<f6
     links
 }
 
-fn cluster(sigs: &Signatures<'_>, banding: Banding, verify: Option<f64>) -> Clusters {
+fn cluster(sigs: &Signatures<'_>, banding: Banding, check: Check<'_>) -> Clusters {
     let mut uf = UnionFind::new(sigs.n);
     let links: Vec<Vec<(u32, u32)>> = parallel::install(|| {
-        (0..banding.bands).into_par_iter().map(|band| band_links(sigs, band, banding.rows, verify)).collect()
+        (0..banding.bands).into_par_iter().map(|band| band_links(sigs, band, banding.rows, check)).collect()
     });
     links.iter().flatten().for_each(|&(a, b)| uf.union(a, b));
     let cluster_id = uf.into_roots();
@@ -178,10 +193,31 @@ fn cluster(sigs: &Signatures<'_>, banding: Banding, verify: Option<f64>) -> Clus
             .par_iter()
             .enumerate()
             .with_min_len(4096)
-            .map(|(i, &r)| if r as usize == i { 1.0 } else { similarity(sigs.get(i), sigs.get(r as usize)) })
+            .map(|(i, &r)| match check {
+                _ if r as usize == i => 1.0,
+                Some((_, similar)) => similar(r, i as u32) as f32,
+                None => similarity(sigs.get(i), sigs.get(r as usize)),
+            })
             .collect()
     });
     Clusters { cluster_id, similarity }
+}
+
+/// The documents that share a band key with another document in some band (sorted): the only
+/// ones exact verification needs the shingle sets of.
+fn candidates(sigs: &Signatures<'_>, banding: Banding) -> Vec<u32> {
+    let members: Vec<Vec<u32>> = parallel::install(|| {
+        (0..banding.bands)
+            .into_par_iter()
+            .map(|band| {
+                let pairs = band_pairs(sigs, band, banding.rows);
+                pairs.chunk_by(|x, y| x.0 == y.0).filter(|b| b.len() > 1).flatten().map(|&(_, d)| d).collect()
+            })
+            .collect()
+    });
+    let mut seen = vec![false; sigs.n];
+    members.iter().flatten().for_each(|&d| seen[d as usize] = true);
+    seen.iter().enumerate().filter(|(_, &s)| s).map(|(d, _)| d as u32).collect()
 }
 
 /// The banding to use: the given one (checked) or the optimal one for the threshold.
@@ -211,7 +247,8 @@ pub fn cluster_blocks(
         }
     }
     let sigs = Signatures::new(blocks, num_perm)?;
-    Ok(cluster(&sigs, banding, verify.then_some(threshold)))
+    let estimated = |a: u32, b: u32| similarity(sigs.get(a as usize), sigs.get(b as usize)) as f64;
+    Ok(cluster(&sigs, banding, verify.then_some((threshold, &estimated as &(dyn Fn(u32, u32) -> f64 + Sync)))))
 }
 
 /// An index that collects signatures in batches, then clusters them all.
@@ -275,10 +312,39 @@ impl LshIndex {
         Ok(start)
     }
 
+    fn blocks(&self) -> Vec<SignatureBlock<'_>> {
+        self.batches.iter().map(|(s, v)| SignatureBlock { start: *s, sigs: v }).collect()
+    }
+
     /// Cluster every document added; the indices must cover `0..len` without gaps.
     pub fn clusters(&self, verify: bool) -> Result<Clusters> {
-        let blocks = self.batches.iter().map(|(s, v)| SignatureBlock { start: *s, sigs: v }).collect();
-        cluster_blocks(blocks, self.num_perm, self.threshold, self.banding, verify)
+        cluster_blocks(self.blocks(), self.num_perm, self.threshold, self.banding, verify)
+    }
+
+    /// The documents that share a band key with another one (sorted): the candidates.
+    pub fn candidates(&self) -> Result<Vec<u32>> {
+        Ok(candidates(&Signatures::new(self.blocks(), self.num_perm)?, self.banding))
+    }
+
+    /// Cluster with exact verification: a candidate link is kept only when the shingle sets of
+    /// its two documents have a Jaccard of at least `threshold` ([`set_jaccard`]). `docs`
+    /// (ascending) names the document of each set; documents without one (not candidates)
+    /// stay singletons. `similarity` is then the exact Jaccard with the representative.
+    pub fn clusters_exact(&self, docs: &[u32], sets: &ShingleSets<'_>, threshold: f64) -> Result<Clusters> {
+        params::check_threshold(threshold)?;
+        if docs.len() != sets.len() {
+            return Err(invalid(format!("{} documents for {} shingle sets", docs.len(), sets.len())));
+        }
+        if docs.windows(2).any(|w| w[1] <= w[0]) {
+            return Err(invalid("documents of the shingle sets must be ascending without repeats"));
+        }
+        let sigs = Signatures::new(self.blocks(), self.num_perm)?;
+        let set_of = |d: u32| docs.binary_search(&d).ok().map(|k| sets.get(k));
+        let exact = |a: u32, b: u32| match (set_of(a), set_of(b)) {
+            (Some(x), Some(y)) => set_jaccard(x, y),
+            _ => 0.0,
+        };
+        Ok(cluster(&sigs, self.banding, Some((threshold, &exact))))
     }
 }
 
@@ -354,6 +420,27 @@ mod tests {
         // Same result from one borrowed block as from the index batches.
         let one = cluster_blocks(vec![SignatureBlock { start: 0, sigs: &sigs }], 16, 0.9, bd, false).unwrap();
         assert_eq!(one, c);
+    }
+
+    #[test]
+    fn exact_verification_drops_pairs_below_the_threshold() {
+        let sigs = planted();
+        let bd = Banding { bands: 4, rows: 4 };
+        let mut idx = LshIndex::new(16, 0.9, Some(bd), (0.5, 0.5)).unwrap();
+        idx.add(sigs, None).unwrap();
+        let docs = idx.candidates().unwrap();
+        assert_eq!(docs, [1, 2, 4, 7, 9]);
+        // 1 and 7 are one set, 4 shares four of six shingles with it (J = 2/3), 2 and 9 nothing.
+        let values = [1, 2, 3, 4, 5, 7, 1, 2, 3, 4, 6, 1, 2, 3, 4, 5, 8];
+        let offsets = [0, 5, 6, 11, 16, 17];
+        let sets = ShingleSets::new(&values, &offsets).unwrap();
+        let c = idx.clusters_exact(&docs, &sets, 0.6).unwrap();
+        assert_eq!(c.cluster_id, [0, 1, 2, 3, 1, 5, 6, 1, 8, 9]);
+        assert_eq!(c.similarity[4], 4.0 / 6.0);
+        assert_eq!(c.similarity[7], 1.0);
+        let strict = idx.clusters_exact(&docs, &sets, 0.7).unwrap();
+        assert_eq!(strict.cluster_id, [0, 1, 2, 3, 4, 5, 6, 1, 8, 9]);
+        assert!(idx.clusters_exact(&docs[1..], &sets, 0.6).is_err());
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! `sqrt(J(1-J)/num_perm)`.
 
 mod kernel;
+pub mod sets;
 pub mod shingle;
 pub mod words;
 
@@ -148,6 +149,34 @@ impl MinHasher {
         sig
     }
 
+    /// Signatures of a batch (as [`Self::signatures`]) and the shingle set of each document (see
+    /// [`sets`]), flat: `(signatures, values, offsets)` with `offsets.len() == docs.len() + 1`.
+    /// The shingles are hashed once for both.
+    pub fn signatures_and_sets<S: AsRef<str> + Sync>(&self, docs: &[S]) -> (Vec<u32>, Vec<u32>, Vec<u64>) {
+        let p = self.num_perm();
+        let mut out = vec![0u32; docs.len() * p];
+        let per_doc: Vec<Vec<u32>> = parallel::install(|| {
+            out.par_chunks_mut(p)
+                .zip(docs.par_iter())
+                .with_min_len(16)
+                .map_init(Buffers::default, |scratch, (sig, doc)| {
+                    self.signature_with(doc.as_ref(), scratch, sig);
+                    let mut set = Vec::new();
+                    sets::fingerprints(&scratch.hashes, &mut set);
+                    set
+                })
+                .collect()
+        });
+        let mut offsets = Vec::with_capacity(docs.len() + 1);
+        offsets.push(0u64);
+        let mut values = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
+        for set in per_doc {
+            values.extend_from_slice(&set);
+            offsets.push(values.len() as u64);
+        }
+        (out, values, offsets)
+    }
+
     /// Signatures of a batch, row-major (`docs.len() × num_perm`), computed in parallel.
     pub fn signatures<S: AsRef<str> + Sync>(&self, docs: &[S]) -> Vec<u32> {
         let p = self.num_perm();
@@ -245,6 +274,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn sets_come_with_the_same_signatures() {
+        let m = MinHasher::new(16, 3, ShingleConfig { ngram: 2, ..Default::default() }).unwrap();
+        let docs = ["a b c a b", "", "x"];
+        let (sigs, values, offsets) = m.signatures_and_sets(&docs);
+        assert_eq!(sigs, m.signatures(&docs));
+        assert_eq!(offsets, [0, 3, 4, 5]); // {a b, b c, c a}; the empty text and "x" are one shingle each
+        let mut want = Vec::new();
+        sets::fingerprints(&m.shingle_hashes("a b c a b"), &mut want);
+        assert_eq!(values[..3], want);
     }
 
     #[test]

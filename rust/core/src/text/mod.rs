@@ -110,8 +110,8 @@ mod tests {
         let texts: Vec<String> = (0..2000)
             .map(|i| format!("Doc {i} ünï 😀\nsome words repeated in paragraph {}\n\nthe end of doc {i} here", i % 7))
             .collect();
-        let keys = ParagraphKeyConfig { separator: "\n".into(), normalize: true, min_length: 1, min_words: 1, seed: 0 };
-        let grams = ParagraphNgramConfig { separator: "\n".into(), normalize: true, ngram_size: 3, stride: 1, min_words: 0, seed: 0 };
+        let keys = ParagraphKeyConfig { separator: "\n".into(), normalize: true, strip: true, min_length: 1, min_words: 1, seed: 0 };
+        let grams = ParagraphNgramConfig { separator: "\n".into(), normalize: true, ngram_size: 3, stride: 1, min_words: 2, min_chars: 3, seed: 0 };
         let docs = DocumentNgramConfig { normalize: true, ngram_size: 3, seed: 0 };
         let whole = (paragraph_keys(&texts, &keys).unwrap(), paragraph_ngrams(&texts, &grams).unwrap(), document_ngrams(&texts, &docs).unwrap());
         let pieces: Vec<_> = texts.chunks(100).map(|c| (paragraph_keys(c, &keys).unwrap(), paragraph_ngrams(c, &grams).unwrap())).collect();

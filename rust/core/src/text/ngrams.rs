@@ -2,6 +2,12 @@
 //! (decontamination). Both sides of decontamination, eval sets and training documents, use
 //! [`document_ngrams`], so their hashes agree by construction.
 //!
+//! A paragraph with fewer words than the n-gram size (but at least `min_words` words and
+//! `min_chars` word characters) is one key: the hash of all its words as one short n-gram, as
+//! BFF does between its `min_ngram_size` and `max_ngram_size`. Repeated short lines (navigation,
+//! "Share this", copyright footers) are then found; a line with too little text (`}`, `...`,
+//! `end`) is never a key. Paragraphs of at least `ngram_size` words hash exactly as before.
+//!
 //! Each word (see [`for_each_word`]) is hashed once, `w = hash64(word, seed)`. The n-gram of
 //! words `w_0 .. w_{n-1}` hashes to `mix64(Σ_j w_j · B^(n-1-j) mod 2^64)` with `B` =
 //! [`NGRAM_BASE`] (odd) and [`mix64`] the SplitMix64 finaliser. The sum is a polynomial in the word
@@ -9,6 +15,7 @@
 //! `n` (a rolling hash), and it is order-sensitive: two n-grams that differ only by swapping two
 //! different words collide only if those words' hashes differ by a multiple of about 2^59.
 
+use super::chars::is_word;
 use super::paragraphs::for_each_paragraph;
 use super::words::for_each_word;
 use super::{concat, over_chunks, Spans};
@@ -66,8 +73,11 @@ pub struct ParagraphNgramConfig {
     pub normalize: bool,
     pub ngram_size: usize,
     pub stride: usize,
-    /// Paragraphs with fewer words than this or than `ngram_size` are left out.
+    /// Paragraphs with fewer words than this are left out; those with at least this many but
+    /// fewer than `ngram_size` are hashed whole (one key).
     pub min_words: usize,
+    /// Paragraphs with fewer word characters (`\w`, whatever `normalize`) are left out.
+    pub min_chars: usize,
     pub seed: u64,
 }
 
@@ -80,13 +90,19 @@ pub struct ParagraphNgrams {
     pub paragraphs: Spans,
 }
 
-/// The distinct n-gram hashes of every paragraph of `texts` with enough words, in input order.
+/// Whether `text` has at least `enough` word characters (counting stops there).
+fn word_chars_reach(text: &str, enough: usize) -> bool {
+    enough == 0 || text.chars().filter(|&c| is_word(c)).take(enough).count() == enough
+}
+
+/// The distinct n-gram hashes of every paragraph of `texts` with enough words (short ones
+/// hashed whole), in input order.
 pub fn paragraph_ngrams<S: AsRef<str> + Sync>(texts: &[S], cfg: &ParagraphNgramConfig) -> Result<ParagraphNgrams> {
     check(cfg.ngram_size, cfg.stride)?;
     if cfg.separator.is_empty() {
         return Err(invalid("separator must not be empty"));
     }
-    let minimum = cfg.ngram_size.max(cfg.min_words);
+    let minimum = cfg.min_words.max(1);
     let chunks = over_chunks(texts.len(), |range| {
         let mut out = ParagraphNgrams::default();
         let expected = expected_ngrams(&texts[range.clone()]);
@@ -97,13 +113,17 @@ pub fn paragraph_ngrams<S: AsRef<str> + Sync>(texts: &[S], cfg: &ParagraphNgramC
             for_each_paragraph(texts[doc].as_ref(), &cfg.separator, |part, start, end| {
                 words.clear();
                 for_each_word(part, cfg.normalize, &mut buf, |w, _, _| words.push(hash64(w, cfg.seed)));
-                if words.len() < minimum {
+                if words.len() < minimum || !word_chars_reach(part, cfg.min_chars) {
                     return;
                 }
                 grams.clear();
-                for_each_ngram(&words, cfg.ngram_size, cfg.stride, |_, h| grams.push(h));
-                grams.sort_unstable();
-                grams.dedup();
+                if words.len() < cfg.ngram_size {
+                    grams.push(ngram_hash(&words));
+                } else {
+                    for_each_ngram(&words, cfg.ngram_size, cfg.stride, |_, h| grams.push(h));
+                    grams.sort_unstable();
+                    grams.dedup();
+                }
                 let para = out.paragraphs.len() as i64;
                 out.hash.extend_from_slice(&grams);
                 out.para.resize(out.para.len() + grams.len(), para);
@@ -204,7 +224,7 @@ mod tests {
 
     #[test]
     fn paragraph_ngrams_are_distinct_per_paragraph_and_skip_short_paragraphs() {
-        let cfg = ParagraphNgramConfig { separator: "\n".into(), normalize: true, ngram_size: 2, stride: 1, min_words: 0, seed: 3 };
+        let cfg = ParagraphNgramConfig { separator: "\n".into(), normalize: true, ngram_size: 2, stride: 1, min_words: 2, min_chars: 0, seed: 3 };
         let texts = ["A b a b a\nshort\nc, d E", "", "x y"];
         let got = paragraph_ngrams(&texts, &cfg).unwrap();
         assert_eq!(got.paragraphs.doc, [0, 0, 2]);
@@ -220,6 +240,24 @@ mod tests {
         let fewer = paragraph_ngrams(&texts, &ParagraphNgramConfig { min_words: 4, ..cfg.clone() }).unwrap();
         assert_eq!(fewer.paragraphs.start, [0]);
         assert!(paragraph_ngrams(&texts, &ParagraphNgramConfig { stride: 0, ..cfg }).is_err());
+    }
+
+    #[test]
+    fn short_paragraphs_are_one_key_unless_too_short() {
+        let cfg = ParagraphNgramConfig { separator: "\n".into(), normalize: true, ngram_size: 5, stride: 1, min_words: 1, min_chars: 4, seed: 3 };
+        let texts = ["Share this page\n}\n...\nend\nfive words are enough here\n  Share THIS, page!"];
+        let got = paragraph_ngrams(&texts, &cfg).unwrap();
+        // `}` and `...` have no word characters, `end` too few; the five-word line is one n-gram.
+        assert_eq!(got.paragraphs.start, [0, 26, 53]);
+        let share = ngram_hash(&word_hashes("share this page", 3));
+        assert_eq!(got.hash, [share, ngram_hash(&word_hashes("five words are enough here", 3)), share]);
+        assert_eq!(got.para, [0, 1, 2]);
+        // Unnormalised, `}` is a word but still has no word character; `end` passes at min_chars 3.
+        let plain = paragraph_ngrams(&texts, &ParagraphNgramConfig { normalize: false, min_chars: 3, ..cfg.clone() }).unwrap();
+        assert_eq!(plain.paragraphs.start, [0, 22, 26, 53]);
+        // min_words at the n-gram size: short paragraphs are left out (the behaviour before).
+        let long_only = paragraph_ngrams(&texts, &ParagraphNgramConfig { min_words: 5, ..cfg }).unwrap();
+        assert_eq!(long_only.paragraphs.start, [26]);
     }
 
     #[test]

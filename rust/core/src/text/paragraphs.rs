@@ -5,9 +5,11 @@
 //! none), so removing flagged spans leaves no empty lines behind.
 //!
 //! The exact key of a paragraph: with `normalize`, its whitespace runs collapsed to one space,
-//! stripped and lower-cased (Python's `re.sub(r"\s+", " ", p).strip().lower()`); else the
-//! stripped paragraph. It is eligible when its length in code points is at least `min_length`
-//! and, for `min_words > 1`, it has at least `min_words` whitespace-separated words. Its hash is
+//! stripped and lower-cased (Python's `re.sub(r"\s+", " ", p).strip().lower()`); else, with
+//! `strip`, the paragraph without leading and trailing whitespace (`p.strip()`); else the
+//! paragraph exactly as it is, so lines that differ only in indentation are different keys. It
+//! is eligible when its stripped length in code points is at least `min_length` and, for
+//! `min_words > 1`, it has at least `min_words` whitespace-separated words. Its hash is
 //! [`hash64`] of its UTF-8 bytes: the same value Python got from `hash64(key, seed)`.
 
 use super::chars::{is_space, ASCII_SPACE};
@@ -70,6 +72,8 @@ fn walk<'a>(parts: impl Iterator<Item = &'a str>, ascii: bool, step: usize, mut 
 pub struct ParagraphKeyConfig {
     pub separator: String,
     pub normalize: bool,
+    /// Without `normalize`: key the paragraph without its leading and trailing whitespace.
+    pub strip: bool,
     pub min_length: usize,
     pub min_words: usize,
     pub seed: u64,
@@ -113,10 +117,10 @@ fn eligible_key<'a>(part: &'a str, cfg: &ParagraphKeyConfig, buf: &'a mut String
         let words = if cfg.min_words > 1 && !buf.is_empty() { buf.bytes().filter(|&b| b == b' ').count() + 1 } else { 0 };
         (buf.as_str(), length, words)
     } else {
-        let key = part.trim_matches(is_space);
-        let length = if key.is_ascii() { key.len() } else { key.chars().count() };
-        let words = if cfg.min_words > 1 { key.split(is_space).filter(|w| !w.is_empty()).count() } else { 0 };
-        (key, length, words)
+        let stripped = part.trim_matches(is_space);
+        let length = if stripped.is_ascii() { stripped.len() } else { stripped.chars().count() };
+        let words = if cfg.min_words > 1 { stripped.split(is_space).filter(|w| !w.is_empty()).count() } else { 0 };
+        (if cfg.strip { stripped } else { part }, length, words)
     };
     (length >= cfg.min_length && (cfg.min_words <= 1 || words >= cfg.min_words)).then_some(key)
 }
@@ -180,7 +184,7 @@ mod tests {
     }
 
     fn cfg(normalize: bool, min_length: usize, min_words: usize) -> ParagraphKeyConfig {
-        ParagraphKeyConfig { separator: "\n".into(), normalize, min_length, min_words, seed: 5 }
+        ParagraphKeyConfig { separator: "\n".into(), normalize, strip: true, min_length, min_words, seed: 5 }
     }
 
     #[test]
@@ -194,6 +198,19 @@ mod tests {
         assert_eq!(got.spans.end, [18, 23, 35, 11]);
         let plain = paragraph_keys(&texts, &cfg(false, 1, 1)).unwrap();
         assert_eq!(plain.hash[0], hash64("Hello \t  WORLD".as_bytes(), 5));
+        let exact = paragraph_keys(&texts, &ParagraphKeyConfig { strip: false, ..cfg(false, 1, 1) }).unwrap();
+        assert_eq!(exact.hash[0], hash64("  Hello \t  WORLD ".as_bytes(), 5));
+        assert_eq!(exact.spans, plain.spans);
+    }
+
+    #[test]
+    fn exact_keys_tell_indentation_apart() {
+        let texts = ["    return x\nreturn x\n\treturn x\nreturn x"];
+        let exact = paragraph_keys(&texts, &ParagraphKeyConfig { strip: false, ..cfg(false, 1, 1) }).unwrap();
+        assert_eq!(exact.hash[1], exact.hash[3]);
+        assert!(exact.hash[0] != exact.hash[1] && exact.hash[0] != exact.hash[2] && exact.hash[1] != exact.hash[2]);
+        let stripped = paragraph_keys(&texts, &cfg(false, 1, 1)).unwrap();
+        assert!(stripped.hash.iter().all(|&h| h == stripped.hash[0]));
     }
 
     #[test]

@@ -24,7 +24,8 @@ from pydantic import Field
 from dolma_tools._core import NGRAM_HASH_VERSION, BloomFilter, document_ngrams
 from dolma_tools.config.models import StrictModel, StrList
 from dolma_tools.errors import ConfigError
-from dolma_tools.io import SkipCounter, expand, iter_json
+from dolma_tools.io import SkipCounter, expand
+from dolma_tools.io.formats import iter_records
 from dolma_tools.stages.dedupe import bloom as bloom_files
 from dolma_tools.stages.dedupe.bloom import BloomConfig
 from dolma_tools.stages.dedupe.modes.base import Batch, Decider, FileView, Mode
@@ -55,13 +56,7 @@ EVAL_BATCH = 8192
 def _eval_texts(mode: DecontaminationMode) -> Iterator[str]:
     """Every text field value of every eval record (lists are flattened)."""
     for path in expand(mode.eval_sets):
-        if path.endswith(".parquet"):
-            import pyarrow.parquet as pq
-
-            records = iter(pq.read_table(path).to_pylist())
-        else:
-            records = (record for _, record in iter_json(path))
-        for record in records:
+        for record in iter_records(path):
             for field in mode.text_fields:
                 value = record.get(field) if isinstance(record, dict) else None
                 for item in value if isinstance(value, list) else [value]:

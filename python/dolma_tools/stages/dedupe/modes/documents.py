@@ -50,18 +50,18 @@ class DocumentsMode(StrictModel):
         return value
 
 
-_MISSING = object()
+MISSING = object()
 
 
 def key_of(doc: Document, path: str) -> Any:
-    """The value at a dotted field path, or ``_MISSING``."""
+    """The value at a dotted field path, or ``MISSING``."""
     head, _, rest = path.partition(".")
     value: Any = getattr(doc, head)
     for part in rest.split(".") if rest else ():
         if not isinstance(value, dict) or part not in value:
-            return _MISSING
+            return MISSING
         value = value[part]
-    return _MISSING if value is None else value
+    return MISSING if value is None else value
 
 
 class ExactDocuments(BloomMode[DocumentsMode]):
@@ -83,7 +83,7 @@ class ExactDocuments(BloomMode[DocumentsMode]):
         indices: list[int] = []
         for index, (doc, line) in enumerate(zip(batch.docs, batch.lines)):
             value = key_of(doc, self.settings.key)
-            if value is _MISSING:
+            if value is MISSING:
                 error = InputError(source, line, "missing_key", f"document {doc.id!r} has no {self.settings.key!r}")
                 if skips is None:
                     raise error

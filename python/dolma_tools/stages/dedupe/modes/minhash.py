@@ -1,30 +1,46 @@
 """Near-duplicate documents: MinHash signatures, LSH banding and clustering over the whole corpus.
 
-Phase 1 (workers, per file): uint32 signatures from the Rust `MinHasher`, saved in the work
-folder. Phase 2 (one process): every file's signatures go into one Rust `LshIndex` in input order,
-so document indices are global input positions; connected components of the candidate pairs
-(optionally verified against ``threshold``) are named by their smallest index, which is the
-first member by input order. That member is kept; each other member is flagged with
-``<name>__minhash__duplicate`` (1.0), ``__cluster`` (the kept document's global index) and
-``__similarity`` (estimated Jaccard with it). A cluster therefore never loses all its members,
-whatever the number of workers.
+Phase 1 (workers, per file): uint32 signatures from the Rust `MinHasher` and, for exact
+verification, each document's shingle set (4 bytes a shingle), saved in the work folder.
+Phase 2 (one process, `clusters.LshDecider`): every file's signatures go into one Rust
+`LshIndex` in input order, so document indices are global input positions; candidate pairs
+(documents sharing a band) are kept when their Jaccard reaches ``threshold`` (exactly, from the
+shingle sets, by default), and connected components are the clusters. The keep policy
+(`keep.KeepPolicy`) names each cluster's survivor. Every other member is flagged with
+``<name>__minhash__duplicate`` (1.0), ``__cluster`` (the survivor's global index),
+``__survivor`` (its id) and ``__similarity`` (Jaccard with it); survivors of clusters of two or
+more carry ``__cluster_size``. A cluster therefore never loses all its members, whatever the
+number of workers. A persistent index (`index`) puts earlier releases' documents first; they
+always survive. Definitions and the choice of defaults: docs/dedupe.md.
 """
 
 from __future__ import annotations
 
 import collections
 import functools
+import os
+import shutil
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from dolma_tools._core import LshIndex, MinHasher
+from dolma_tools._core import LshIndex, MinHasher, StringColumn, optimal_bands
 from dolma_tools.config.models import StrictModel
 from dolma_tools.io import SkipCounter
-from dolma_tools.stages.dedupe.modes.base import Batch, Decider, FileView, Mode
 from dolma_tools.io.attributes import Sidecar
+from dolma_tools.stages.dedupe.modes.base import Batch, Decider, FileView, Mode
+from dolma_tools.io import atomic_writer
+from dolma_tools.stages.dedupe.modes import index as persistent
+from dolma_tools.stages.dedupe.modes.clusters import LshDecider
+from dolma_tools.stages.dedupe.modes.index import MinhashIndex
+from dolma_tools.stages.dedupe.modes.keep import KeepPolicy
 from dolma_tools.stages.dedupe.work import WorkDir
+
+EXACT_MARGIN = 0.1
+"""With exact verification the banding is chosen for ``threshold - EXACT_MARGIN``, misses weighed
+4 to 1 against extra candidates: verification removes the extra candidates, nothing brings back
+a missed pair."""
 
 
 class MinhashMode(StrictModel):
@@ -34,15 +50,29 @@ class MinhashMode(StrictModel):
     shingle: Literal["word", "char"] = "word"
     """Shingles are word n-grams or character n-grams."""
     num_perm: int = Field(default=128, ge=2, le=1024)
-    threshold: float = Field(default=0.8, gt=0, lt=1)
-    """Jaccard similarity sought; picks bands × rows unless both are given."""
+    threshold: float = Field(default=0.6, gt=0, lt=1)
+    """Jaccard similarity sought: a candidate pair is kept when its (verified) similarity reaches
+    it; bands × rows are derived from it unless both are given."""
     bands: int | None = Field(default=None, ge=1)
     rows: int | None = Field(default=None, ge=1)
-    verify: bool = True
-    """Keep a pair only if its signature similarity reaches ``threshold`` (drops LSH false positives)."""
+    verify: Literal["exact", "signature", "none"] = "exact"
+    """How candidate pairs are checked against ``threshold``: ``exact``, the Jaccard of their
+    shingle sets; ``signature``, the MinHash estimate; ``none``, every candidate is kept.
+    (``true`` and ``false`` of older configs mean ``signature`` and ``none``.)"""
+    keep: KeepPolicy = Field(default_factory=KeepPolicy)
+    """Which copy of a cluster survives: ``first`` (default), ``longest``, or
+    ``{by: source_priority, sources: [...]}`` / ``{by: field, field: metadata.<path>}``."""
     seed: int = Field(default=1, ge=0)
     normalize: bool = True
     """Lower-case and ignore punctuation before shingling."""
+    index: MinhashIndex | None = None
+    """Earlier releases' documents (``{path: ..., update: true}``): a new near duplicate of one is
+    flagged with its id; with ``update``, this run's documents are added after the run."""
+
+    @field_validator("verify", mode="before")
+    @classmethod
+    def _older_verify(cls, value: Any) -> Any:
+        return {True: "signature", False: "none"}.get(value, value) if isinstance(value, bool) else value
 
     @model_validator(mode="after")
     def _banding(self) -> MinhashMode:
@@ -52,6 +82,14 @@ class MinhashMode(StrictModel):
             raise ValueError(f"bands × rows = {self.bands * self.rows} exceeds num_perm = {self.num_perm}; lower them or raise num_perm")
         return self
 
+    def banding(self) -> tuple[int, int]:
+        """The bands × rows used: given, or derived from ``threshold`` (see `EXACT_MARGIN`)."""
+        if self.bands is not None and self.rows is not None:
+            return self.bands, self.rows
+        if self.verify == "exact":
+            return optimal_bands(max(self.threshold - EXACT_MARGIN, 0.05), self.num_perm, fp_weight=0.2, fn_weight=0.8)
+        return optimal_bands(self.threshold, self.num_perm)
+
 
 @functools.lru_cache(maxsize=4)
 def _hasher(mode: MinhashMode) -> MinHasher:
@@ -59,61 +97,80 @@ def _hasher(mode: MinhashMode) -> MinHasher:
                      lowercase=mode.normalize, remove_punctuation=mode.normalize)
 
 
+def s_curve(bands: int, rows: int) -> dict[str, float]:
+    """The probability that a pair of Jaccard J becomes a candidate, J = 0.1 .. 1.0."""
+    return {f"{j / 10:.1f}": round(1 - (1 - (j / 10) ** rows) ** bands, 4) for j in range(1, 11)}
+
+
 class MinhashDocuments(Mode[MinhashMode]):
     name = "minhash"
     config_key = "minhash"
     section = MinhashMode
 
+    def reads_whole_documents(self) -> bool:
+        return self.settings.keep.reads_whole_documents()
+
     def extract(self, batch: Batch, source: str, skips: SkipCounter | None) -> dict[str, np.ndarray]:
-        """``signatures``: a (documents, num_perm) uint32 array."""
-        return {"signatures": _hasher(self.settings).signatures(batch.texts)}
+        """``signatures`` (documents × num_perm, uint32); for exact verification each document's
+        shingle set (``set_values``, ``set_sizes``); for a keep policy other than ``first``, ``keep``."""
+        mode = self.settings
+        out: dict[str, np.ndarray] = {}
+        if mode.verify == "exact":
+            out["signatures"], out["set_values"], offsets = _hasher(mode).signatures_and_sets(batch.texts)
+            out["set_sizes"] = np.diff(offsets).astype(np.int32)
+        else:
+            out["signatures"] = _hasher(mode).signatures(batch.texts)
+        if mode.keep.by != "first":
+            out["keep"] = mode.keep.scores(batch, source, skips)
+        return out
+
+    def check(self) -> None:
+        if self.settings.index is not None:
+            persistent.check(self.settings.index, self.settings.model_dump(mode="json"), self.settings.verify == "exact",
+                             f"{self.where}.index")
 
     def decider(self, work: WorkDir, files: int, quiet: bool) -> Decider:
         mode = self.settings
-        return LshDecider(mode, LshIndex(mode.num_perm, threshold=mode.threshold, bands=mode.bands, rows=mode.rows))
+        bands, rows = mode.banding()
+        earlier = None if mode.index is None else persistent.load(mode.index, os.path.basename(work.root), f"{self.where}.index")
+        return LshDecider(mode, LshIndex(mode.num_perm, threshold=mode.threshold, bands=bands, rows=rows), work, earlier)
+
+    @property
+    def updates_a_filter(self) -> bool:
+        return self.settings.index is not None and self.settings.index.update
+
+    def publish(self, work: WorkDir) -> None:
+        """Copy the updated index from the work folder to ``index.path`` (atomic rename)."""
+        pending = work.pending_filter(self.name)
+        if self.updates_a_filter and os.path.exists(pending):
+            assert self.settings.index is not None
+            with open(pending, "rb") as source, atomic_writer(self.settings.index.path) as target:
+                shutil.copyfileobj(source, target, 1 << 24)
+            os.remove(pending)
 
     def keys(self) -> tuple[str, ...]:
-        return ("duplicate", "cluster", "similarity")
+        return ("duplicate", "cluster", "survivor", "similarity", "cluster_size")
 
     def annotate(self, prefix: str, view: FileView, sidecar: Sidecar, counters: collections.Counter) -> None:
-        """Flag every document that is not its cluster's representative (the first by input order)."""
-        keys = [prefix + key for key in self.keys()]
-        sidecar.add_keys(*keys)
-        cluster_id, similarity = view.decisions["cluster"], view.decisions["similarity"]
-        local = np.flatnonzero(cluster_id != np.arange(view.first_index, view.first_index + len(cluster_id)))
+        """Flag every document that is not its cluster's survivor; survivors carry their cluster's size."""
+        keys = dict(zip(self.keys(), (prefix + key for key in self.keys())))
+        sidecar.add_keys(*keys.values())
+        survivor, similarity, size = view.decisions["survivor"], view.decisions["similarity"], view.decisions["cluster_size"]
+        local = np.flatnonzero(survivor != np.arange(view.first_index, view.first_index + len(survivor)))
         length = view.lengths[local]
-        sidecar.add_spans(keys[0], local, 0, length, 1.0)
-        sidecar.add_spans(keys[1], local, 0, length, cluster_id[local])
-        sidecar.add_spans(keys[2], local, 0, length, [round(s, 6) for s in similarity[local].tolist()])  # Python's rounding
+        sidecar.add_spans(keys["duplicate"], local, 0, length, 1.0)
+        sidecar.add_spans(keys["cluster"], local, 0, length, survivor[local])
+        ids = StringColumn.from_arrays(view.decisions["survivor_id_data"], view.decisions["survivor_id_offsets"])
+        sidecar.add_spans(keys["survivor"], local, 0, length, [ids[i] for i in range(len(ids))])
+        sidecar.add_spans(keys["similarity"], local, 0, length, [round(s, 6) for s in similarity[local].tolist()])  # Python's rounding
+        kept = np.flatnonzero((survivor == np.arange(view.first_index, view.first_index + len(survivor))) & (size > 1))
+        sidecar.add_spans(keys["cluster_size"], kept, 0, view.lengths[kept], size[kept])
         counters["minhash.documents_flagged"] += len(local)
         counters["minhash.chars_flagged"] += int(length.sum())
 
-
-class LshDecider(Decider):
-    """Every file's signatures into one LSH index (global input positions), clustered at the end."""
-
-    reads = ("signatures",)
-
-    def __init__(self, mode: MinhashMode, index: LshIndex) -> None:
-        self.mode = mode
-        self.index = index
-        self.added = 0
-
-    def add(self, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        signatures = np.ascontiguousarray(arrays["signatures"])
-        self.index.add(signatures, self.added)
-        self.added += len(signatures)
-        return {}
-
-    def finish(self, doc_counts: list[int]) -> tuple[list[dict[str, np.ndarray]], dict[str, Any]]:
-        """Global ``cluster`` and ``similarity`` arrays cut per file, and banding and cluster-size figures."""
-        cluster_id, similarity = self.index.clusters(verify=self.mode.verify)
-        sizes = np.bincount(cluster_id)
-        sizes = sizes[sizes > 1]
-        histogram = collections.Counter(sizes.tolist())
-        figures = {"bands": self.index.bands, "rows": self.index.rows, "clusters": int(len(sizes)),
-                   "cluster_sizes": {str(k): v for k, v in sorted(histogram.items())}}
-        starts = np.cumsum([0, *doc_counts])
-        per_file = [{"cluster": cluster_id[starts[i]:starts[i + 1]], "similarity": similarity[starts[i]:starts[i + 1]]}
-                    for i in range(len(doc_counts))]
-        return per_file, figures
+    def report(self, decided: dict[str, Any]) -> dict[str, Any]:
+        figures = super().report(decided)
+        if "bands" in figures:
+            figures["s_curve"] = s_curve(figures["bands"], figures["rows"])
+        figures.update(verify=self.settings.verify, threshold=self.settings.threshold, keep=self.settings.keep.by)
+        return figures

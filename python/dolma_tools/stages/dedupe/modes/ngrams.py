@@ -3,9 +3,12 @@
 Within a paragraph each distinct n-gram counts once (a paragraph repeating itself is not a
 duplicate of anything earlier). Phase 2 inserts the n-grams of all files in input order and
 counts, per paragraph, those already present; paragraphs scoring at least ``threshold`` are
-flagged under ``<name>__ngrams__duplicate`` with the score. Paragraphs shorter than
-``ngram_size`` words (or ``min_words``) have no n-grams and are never flagged. Words and n-gram
-hashes come from one Rust call per batch (``paragraph_ngrams``, see ``dedupe.text``).
+flagged under ``<name>__ngrams__duplicate`` with the score. A paragraph of fewer than
+``ngram_size`` words is one key, all its words as one n-gram (BFF's ``min_ngram_size`` to
+``max_ngram_size``), so repeated short lines (navigation, footers) score 1.0 from their second
+copy; paragraphs below ``min_words`` words or ``min_chars`` word characters are left alone (a
+lone ``}`` or ``...`` in code never counts). Words and n-gram hashes come from one Rust call
+per batch (``paragraph_ngrams``, see ``dedupe.text``); docs/dedupe.md has the definitions.
 """
 
 from __future__ import annotations
@@ -34,8 +37,12 @@ class NgramsMode(StrictModel):
     threshold: float = Field(default=0.8, gt=0, le=1)
     """Paragraphs whose score reaches this are flagged."""
     separator: str = Field(default="\n", min_length=1)
-    min_words: int | None = Field(default=None, ge=1)
-    """Paragraphs with fewer words are ignored; default ``ngram_size``."""
+    min_words: int = Field(default=3, ge=1)
+    """Paragraphs with fewer words are left alone; shorter than ``ngram_size`` but with at least
+    this many, a paragraph is one key (set it to ``ngram_size`` to leave every short one alone)."""
+    min_chars: int = Field(default=10, ge=0)
+    """Paragraphs with fewer word characters (letters, digits, ``_``) are left alone, whatever
+    ``normalize``: punctuation-only lines such as ``}`` or ``...`` never count."""
     normalize: bool = True
     """Words are lower-cased runs of letters and digits (punctuation ignored); else split on spaces."""
     bloom: BloomConfig = Field(default_factory=BloomConfig)
@@ -53,7 +60,7 @@ class NgramParagraphs(BloomMode[NgramsMode]):
         mode = self.settings
         hashes, para, doc, start, end = paragraph_ngrams(
             batch.texts, mode.ngram_size, separator=mode.separator, stride=mode.stride,
-            min_words=mode.min_words or 1, normalize=mode.normalize, seed=mode.bloom.seed)
+            min_words=mode.min_words, min_chars=mode.min_chars, normalize=mode.normalize, seed=mode.bloom.seed)
         # int32 paragraph numbers: a quarter less to write and read back per n-gram than int64.
         return {"hash": hashes, "para": para.astype(np.int32), "doc": doc, "start": start, "end": end}
 

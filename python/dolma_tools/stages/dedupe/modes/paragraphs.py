@@ -1,7 +1,10 @@
 """Exact duplicate paragraphs: every copy after the first (input order) is flagged as a span.
 
 A paragraph is the text between separators; its span runs from its first character through its
-trailing separator (code-point offsets), so removing flagged spans leaves no empty lines. Short
+trailing separator (code-point offsets), so removing flagged spans leaves no empty lines. Its key
+is the paragraph exactly as written (indentation and trailing spaces included: code, poetry and
+tables keep their variants apart), or without surrounding whitespace with ``strip``, or
+lower-cased with whitespace runs collapsed with ``normalize`` (docs/dedupe.md). Short
 paragraphs (``min_length``, ``min_words``) are never keys: one-word lines such as "Menu" repeat
 everywhere and are not what paragraph dedupe is for. Splitting, keys and hashes are one Rust call
 per batch (``paragraph_keys``, see ``dedupe.text``).
@@ -33,7 +36,10 @@ class ParagraphsMode(StrictModel):
     min_words: int = Field(default=1, ge=1)
     """Paragraphs with fewer whitespace-separated words are never flagged."""
     normalize: bool = False
-    """Compare paragraphs lower-cased with runs of whitespace collapsed."""
+    """Compare paragraphs lower-cased with runs of whitespace collapsed (and stripped)."""
+    strip: bool = False
+    """Compare paragraphs without their leading and trailing whitespace (indentation, trailing
+    spaces, a ``\r`` before the newline); off, keys are exact."""
     bloom: BloomConfig = Field(default_factory=BloomConfig)
 
 
@@ -45,7 +51,7 @@ class ExactParagraphs(BloomMode[ParagraphsMode]):
     def extract(self, batch: Batch, source: str, skips: SkipCounter | None) -> dict[str, np.ndarray]:
         """Hash, document index and span of every eligible paragraph, in input order."""
         mode = self.settings
-        hashes, doc, start, end = paragraph_keys(batch.texts, mode.separator, normalize=mode.normalize,
+        hashes, doc, start, end = paragraph_keys(batch.texts, mode.separator, normalize=mode.normalize, strip=mode.strip,
                                                  min_length=mode.min_length, min_words=mode.min_words,
                                                  seed=mode.bloom.seed)
         return {"hash": hashes, "doc": doc, "start": start, "end": end}

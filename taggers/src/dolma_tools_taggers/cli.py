@@ -1,8 +1,8 @@
 """``dolma-tools train-fasttext``: the training half of the fastText classifier taggers.
 
-The logic lives in the ``dolma-tools-taggers`` distribution, beside the taggers that load the
-model, so that both normalise text with one function; this command imports it on use and says
-how to install it when it is missing.
+Registered through the ``dolma_tools.commands`` entry points (see ``pyproject.toml``): it lives
+beside the taggers that load the model, so that both normalise text with one function. Training and
+its dependencies (blingfire, numpy) are imported when the command runs: ``--help`` stays quick.
 """
 
 from __future__ import annotations
@@ -10,9 +10,6 @@ from __future__ import annotations
 import click
 
 from dolma_tools.cli.common import reports_errors
-from dolma_tools.errors import ConfigError
-
-INSTALL_HINT = "train-fasttext needs the taggers distribution: pip install ./taggers (or pip install dolma-tools-taggers)"
 
 
 @click.command("train-fasttext")
@@ -48,10 +45,8 @@ def train_fasttext(
       dolma-tools train-fasttext --labeled labels.jsonl -o quality.bin
       dolma-tools train-fasttext --positive 'ref/documents/*.gz' --negative 'web/documents/*.gz' -o quality.bin
     """
-    try:
-        from dolma_tools_taggers.training import read_documents, read_labeled_jsonl, train_classifier
-    except ImportError:
-        raise ConfigError(INSTALL_HINT) from None
+    from dolma_tools_taggers.training import read_documents, read_labeled_jsonl, train_classifier
+
     if bool(labeled) == bool(positive or negative):
         raise click.UsageError("give either --labeled FILE or both --positive and --negative")
     if labeled:

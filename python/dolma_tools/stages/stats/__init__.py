@@ -1,0 +1,1 @@
+"""``dolma-tools stats``: corpus statistics from per-file partial results that merge exactly."""

@@ -1,0 +1,122 @@
+//! Shingle sets and their exact Jaccard similarity, to verify LSH candidate pairs.
+//!
+//! A document's set is its shingle hashes (see [`super::MinHasher::shingle_hashes`]) cut to their
+//! top 32 bits, sorted and deduplicated: 4 bytes a shingle. Two different shingles share a
+//! fingerprint with probability 2^-32, so the Jaccard of two sets of `m` and `n` shingles is off
+//! by more than `1/max(m, n)` only with probability about `m·n/2^32` (4·10^-5 for two pages of
+//! 400 words): exact for deciding a threshold. Sets are stored flat, as `values` with `offsets`
+//! (set `i` is `values[offsets[i]..offsets[i + 1]]`), the shape they take in work files.
+
+use rayon::prelude::*;
+
+use crate::error::{invalid, Result};
+use crate::parallel;
+
+/// The set of 64-bit shingle hashes as sorted, distinct 32-bit fingerprints, into `out`.
+pub fn fingerprints(hashes: &[u64], out: &mut Vec<u32>) {
+    out.clear();
+    out.extend(hashes.iter().map(|&h| (h >> 32) as u32));
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// The Jaccard similarity of two sorted sets without repeats (1.0 when both are empty).
+pub fn set_jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - common;
+    if union == 0 { 1.0 } else { common as f64 / union as f64 }
+}
+
+/// Shingle sets stored flat: set `i` is `values[offsets[i]..offsets[i + 1]]`.
+#[derive(Debug, Clone, Copy)]
+pub struct ShingleSets<'a> {
+    values: &'a [u32],
+    offsets: &'a [u64],
+}
+
+impl<'a> ShingleSets<'a> {
+    /// Checks that the offsets start at 0, never decrease and end at `values.len()`, and that
+    /// every set is sorted without repeats.
+    pub fn new(values: &'a [u32], offsets: &'a [u64]) -> Result<Self> {
+        if offsets.first() != Some(&0) || offsets.last() != Some(&(values.len() as u64)) {
+            return Err(invalid(format!("offsets must run from 0 to {} (the number of values)", values.len())));
+        }
+        if offsets.windows(2).any(|w| w[1] < w[0]) {
+            return Err(invalid("offsets must not decrease"));
+        }
+        let sets = Self { values, offsets };
+        if (0..sets.len()).any(|i| sets.get(i).windows(2).any(|w| w[1] <= w[0])) {
+            return Err(invalid("every shingle set must be sorted without repeats"));
+        }
+        Ok(sets)
+    }
+
+    /// The number of sets.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Set `i`.
+    pub fn get(&self, i: usize) -> &'a [u32] {
+        &self.values[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+}
+
+/// The exact Jaccard similarity of each pair `(left[k], right[k])` of sets, in parallel.
+pub fn jaccard_pairs(sets: &ShingleSets<'_>, left: &[u32], right: &[u32]) -> Result<Vec<f64>> {
+    if left.len() != right.len() {
+        return Err(invalid(format!("{} left and {} right members: pairs need both", left.len(), right.len())));
+    }
+    if let Some(&bad) = left.iter().chain(right).find(|&&i| i as usize >= sets.len()) {
+        return Err(invalid(format!("set {bad} does not exist ({} sets)", sets.len())));
+    }
+    Ok(parallel::install(|| {
+        left.par_iter()
+            .zip(right.par_iter())
+            .with_min_len(1024)
+            .map(|(&a, &b)| set_jaccard(sets.get(a as usize), sets.get(b as usize)))
+            .collect()
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jaccard_of_sorted_sets() {
+        assert_eq!(set_jaccard(&[1, 2, 3, 4], &[3, 4, 5, 6]), 2.0 / 6.0);
+        assert_eq!(set_jaccard(&[], &[]), 1.0);
+        assert_eq!(set_jaccard(&[1], &[]), 0.0);
+        let mut out = Vec::new();
+        fingerprints(&[5 << 32 | 1, 3 << 32, 5 << 32 | 9], &mut out);
+        assert_eq!(out, [3, 5]);
+    }
+
+    #[test]
+    fn pairs_of_flat_sets() {
+        let values = [1, 2, 3, 2, 3, 4, 9];
+        let offsets = [0, 3, 6, 7];
+        let sets = ShingleSets::new(&values, &offsets).unwrap();
+        assert_eq!(jaccard_pairs(&sets, &[0, 0, 2], &[1, 2, 2]).unwrap(), [0.5, 0.0, 1.0]);
+        assert!(jaccard_pairs(&sets, &[0], &[3]).is_err());
+        assert!(jaccard_pairs(&sets, &[0], &[]).is_err());
+        assert!(ShingleSets::new(&values, &[0, 3]).is_err());
+        assert!(ShingleSets::new(&[2, 1], &[0, 2]).is_err());
+    }
+}
