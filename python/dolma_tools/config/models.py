@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 
 class StrictModel(BaseModel):
@@ -28,6 +28,9 @@ class RayConfig(StrictModel):
     max_retries: int = Field(default=3, ge=0)
     """Retries of a task whose worker process or node died. A task that raises is never retried:
     the run stops with its error (``file:line: reason`` for a bad line)."""
+    env_vars: list[str] = Field(default_factory=list)
+    """Environment variables copied from this process to every task (those set here), for what
+    the nodes lack: S3 credentials and endpoint (``AWS_ACCESS_KEY_ID``, ``AWS_ENDPOINT_URL_S3``...)."""
 
 
 class ExecutionConfig(StrictModel):
@@ -45,6 +48,10 @@ class ExecutionConfig(StrictModel):
     ray: RayConfig = Field(default_factory=RayConfig)
     """Settings of the ``ray`` executor."""
 
+    RUNTIME_KEYS: ClassVar[frozenset[str]] = frozenset({"workers", "executor", "ray", "overwrite"})
+    """Keys that change how a run goes, never what it writes: left out of settings digests and
+    manifests, so the local and Ray executors (or 1 and 64 workers) make the same outputs."""
+
     @field_validator("executor")
     @classmethod
     def _known_executor(cls, value: str) -> str:
@@ -52,15 +59,11 @@ class ExecutionConfig(StrictModel):
 
         if value not in executor_names():
             raise ValueError(f"unknown executor {value!r}; executors: {', '.join(executor_names())}")
-        return value
-
-    @model_validator(mode="after")
-    def _executor_installed(self) -> ExecutionConfig:
-        if self.executor == "ray":
+        if value == "ray":
             from dolma_tools.executor.ray import require_ray
 
             require_ray()
-        return self
+        return value
 
 
 def _as_list(value: object) -> object:

@@ -5,13 +5,15 @@
   come back, so the driver holds counters and nothing else.
 * **Retries are for the infrastructure only.** Ray reruns a task whose worker process or node
   died, up to ``ray.max_retries`` times; atomic writes make a rerun's outputs those of a first
-  run. A task that raises (a bad line under ``on_error: fail``, a missing model) returns its
-  error as a value instead of raising it in the worker, so Ray never retries it, and the driver
-  raises it as is, with file, line and reason, after cancelling the other tasks.
+  run, and the temporary files of killed attempts are removed once the phase has finished. A
+  task that raises (a bad line under ``on_error: fail``, a missing model) returns its error as a
+  value instead of raising it in the worker, so Ray never retries it, and the driver raises it as
+  is, with file, line and reason, after cancelling the other tasks.
 * **Progress** goes from the workers to a small actor, which the driver drains while it waits.
-* **The cluster** is joined (``ray.address``) or started on this machine for the run (no
-  address); ``close`` shuts down only what this executor started or connected, and a Ray session
-  the caller opened before (``ray.init`` in a notebook) is used and left running.
+* **The cluster**: a Ray session already open in this process (``ray.init`` in a notebook, or an
+  earlier run's connection) is used as it is; else ``ray.address`` is joined and left running
+  (the connection lasts as long as the process); with no address a cluster is started on this
+  machine for the run and shut down at `close`. Only that last one is ever shut down here.
 
 Ray is imported only when a run uses this executor (``pip install 'dolma-tools[ray]'``).
 """
@@ -19,7 +21,7 @@ Ray is imported only when a run uses this executor (``pip install 'dolma-tools[r
 from __future__ import annotations
 
 import collections
-import importlib.util
+import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -29,15 +31,20 @@ from dolma_tools.config.models import ExecutionConfig, RayConfig
 from dolma_tools.errors import ConfigError, DolmaToolsError, StageError
 from dolma_tools.executor.base import Executor, Report, Task
 from dolma_tools.executor.worker import BatchedReport, run_task, set_threads
+from dolma_tools.io.compression import remove_debris
 
 INSTALL = "pip install 'dolma-tools[ray]'"
 _DRAIN_EVERY_SECONDS = 0.2
+_OBJECT_STORE_BYTES = 256 * 1024**2
+"""Object store of a cluster started here: tasks pass paths and counters, never data."""
 
 
 def require_ray() -> None:
-    """Raise a `ConfigError` saying what to install when Ray is missing."""
-    if importlib.util.find_spec("ray") is None:
-        raise ConfigError(f"executor 'ray' needs Ray, which is not installed: {INSTALL}")
+    """Raise a `ConfigError` saying what to install when Ray cannot be imported."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        raise ConfigError(f"executor 'ray' needs Ray, which is not installed: {INSTALL}") from None
 
 
 class ProgressSink:
@@ -100,7 +107,8 @@ class RayExecutor(Executor):
         super().__init__(workers)
         self.cap = workers
         self.settings = settings or RayConfig()
-        self._connected_here = False
+        self.started_here = False
+        """Whether `close` shuts Ray down: only a cluster this executor started itself."""
         self._remote: Any = None
         self._sink: Any = None
 
@@ -114,14 +122,17 @@ class RayExecutor(Executor):
         if not ray.is_initialized():
             os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
             if self.settings.address is None:
-                ray.init(num_cpus=self.workers, include_dashboard=False, _node_ip_address="127.0.0.1")
+                ray.init(address="local", num_cpus=self.workers, include_dashboard=False, _node_ip_address="127.0.0.1",
+                         object_store_memory=_OBJECT_STORE_BYTES, logging_level=logging.WARNING)
+                self.started_here = True
             else:
-                ray.init(address=self.settings.address)
-            self._connected_here = True
+                ray.init(address=self.settings.address, logging_level=logging.WARNING)
         if self._remote is None:
+            env = {name: os.environ[name] for name in self.settings.env_vars if name in os.environ}
             self._remote = ray.remote(run_remote).options(
                 num_cpus=self.settings.num_cpus, memory=self.settings.memory,
                 max_retries=self.settings.max_retries, retry_exceptions=False,
+                runtime_env={"env_vars": env} if env else None,
             )
             self._sink = ray.remote(num_cpus=0)(ProgressSink).remote()
         return ray
@@ -152,6 +163,8 @@ class RayExecutor(Executor):
             raise
         finally:
             report(ray.get(self._sink.take.remote()))
+        # Attempts killed with their worker left temporary files beside outputs now complete.
+        remove_debris(path for task in tasks for path in task.outputs)
 
     def _result(self, ray: Any, ref: Any, task: Task) -> collections.Counter:
         try:
@@ -164,13 +177,13 @@ class RayExecutor(Executor):
         return value
 
     def close(self) -> None:
-        if self._remote is None and not self._connected_here:
+        if self._remote is None:
             return
         import ray
 
-        if self._sink is not None and ray.is_initialized():
+        if ray.is_initialized():
             ray.kill(self._sink)
         self._remote = self._sink = None
-        if self._connected_here:
-            ray.shutdown()  # stops a cluster started here; only disconnects from one given by address
-            self._connected_here = False
+        if self.started_here:
+            ray.shutdown()
+            self.started_here = False
