@@ -27,6 +27,7 @@ os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 from bench_dedupe import MINHASH_WORDS, make_corpus  # noqa: E402
 
 import dolma_tools as dt  # noqa: E402
+from dolma_tools.executor.base import FileTask  # noqa: E402
 
 MODES = {
     "exact documents": {"documents_mode": {}},
@@ -36,18 +37,11 @@ MODES = {
 
 
 @dataclasses.dataclass(frozen=True)
-class Nothing:
+class Nothing(FileTask):
     """A task that does nothing: it starts the Ray workers before the timed runs."""
 
     source: str
-
-    @property
-    def name(self) -> str:
-        return self.source
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return ()
+    output: str = "/nonexistent/warm-up"
 
     def run(self, report: object) -> collections.Counter:
         return collections.Counter()
