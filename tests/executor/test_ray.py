@@ -332,3 +332,12 @@ def test_without_an_address_a_cluster_is_started_and_shut_down(corpus: Path) -> 
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1000", "False"]
+
+
+def test_a_mix_to_s3_on_a_joined_cluster_needs_a_shared_work_dir(corpus: Path) -> None:
+    """Its default work folder, the driver's temporary folder, is not on the other nodes."""
+    from dolma_tools.errors import ConfigError
+
+    stream = {"name": "web", "documents": [str(corpus / "documents")]}
+    with pytest.raises(ConfigError, match="work_dir: .* a folder every node mounts"):
+        dt.mix([stream], {"documents": {"path": "s3://bucket/out"}}, executor="ray", ray={"address": "auto"})

@@ -71,6 +71,10 @@ class Executor(abc.ABC):
     def map(self, tasks: Sequence[Task], report: Report) -> Iterator[tuple[Task, collections.Counter]]:
         """Run every task; raise on the first failure after stopping the others."""
 
+    def start(self) -> None:
+        """Acquire workers before a phase's clock starts, so that progress rates leave out a
+        cluster's start-up (nothing by default: local workers start with the first `map`)."""
+
     def close(self) -> None:
         """Release workers kept between `map` calls (nothing by default)."""
 

@@ -116,6 +116,9 @@ class RayExecutor(Executor):
     def from_config(cls, workers: int | None, config: ExecutionConfig | None) -> RayExecutor:
         return cls(workers, config.ray if config is not None else None)
 
+    def start(self) -> None:
+        self._connect()
+
     def _connect(self) -> Any:
         import ray
 

@@ -139,6 +139,8 @@ class PhaseRunner:
         # Temporary files of killed attempts (beside complete outputs too: an interrupted --overwrite run)
         remove_debris(path for task in phase.tasks if task.outputs for path in (*task.outputs, receipt_path(task)))
         settings = json.loads(json.dumps(phase.settings or {}, default=str))
+        if todo:
+            self.executor.start()
         progress = Progress(phase.label, len(todo), quiet=self.quiet)
         try:
             for task, counters in self.executor.map(todo, progress.add_documents):
