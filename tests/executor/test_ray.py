@@ -129,6 +129,9 @@ def test_mix_documents_and_tokens_are_byte_identical(cluster: str, tmp_path: Pat
     for name in local:
         if "manifest" not in name:  # (the manifests name their own output folders)
             assert local[name] == remote[name], name
+    # The executor is no part of what the outputs depend on: switching it redoes nothing.
+    again = mix(mix_config(corpus, tmp_path / "local", tokenizer_path, executor="ray", ray={"max_retries": 1}))
+    assert again["files_processed"] == 0 and files_of(tmp_path / "local") == local
 
 
 def test_extract_and_stats_are_byte_identical(cluster: str, tmp_path: Path) -> None:
