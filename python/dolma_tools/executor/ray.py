@@ -9,7 +9,8 @@
   task that raises (a bad line under ``on_error: fail``, a missing model) returns its error as a
   value instead of raising it in the worker, so Ray never retries it, and the driver raises it as
   is, with file, line and reason, after cancelling the other tasks.
-* **Progress** goes from the workers to a small actor, which the driver drains while it waits.
+* **Progress** goes from the workers to a small actor on the driver's node, which the driver
+  drains while it waits.
 * **The cluster**: a Ray session already open in this process (``ray.init`` in a notebook, or an
   earlier run's connection) is used as it is; else ``ray.address`` is joined and left running
   (the connection lasts as long as the process); with no address a cluster is started on this
@@ -121,6 +122,7 @@ class RayExecutor(Executor):
 
     def _connect(self) -> Any:
         import ray
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         if not ray.is_initialized():
             os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
@@ -137,7 +139,9 @@ class RayExecutor(Executor):
                 max_retries=self.settings.max_retries, retry_exceptions=False,
                 runtime_env={"env_vars": env} if env else None,
             )
-            self._sink = ray.remote(num_cpus=0)(ProgressSink).remote()
+            # On the driver's node: a run whose driver is gone is over anyway, a worker node may go.
+            here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
+            self._sink = ray.remote(num_cpus=0, scheduling_strategy=here)(ProgressSink).remote()
         return ray
 
     def map(self, tasks: Sequence[Task], report: Report) -> Iterator[tuple[Task, collections.Counter]]:
