@@ -25,6 +25,7 @@ __all__ = [
     "MinHasher",
     "jaccard",
     "jaccard_pairs",
+    "sorted_sets",
     "LshIndex",
     "lsh_clusters",
     "optimal_bands",
@@ -180,11 +181,11 @@ class MinHasher:
     @property
     def mode(self) -> Literal["word", "char"]: ...
     def signatures(self, docs: Sequence[str] | StringColumn) -> NDArray[np.uint32]: ...
-    def signatures_and_sets(
+    def signatures_and_fingerprints(
         self, docs: Sequence[str] | StringColumn
     ) -> tuple[NDArray[np.uint32], NDArray[np.uint32], NDArray[np.uint64]]:
-        """``(signatures, values, offsets)``: text i's shingle set is ``values[offsets[i]:offsets[i + 1]]``
-        (the top 32 bits of its shingle hashes, sorted, distinct)."""
+        """``(signatures, values, offsets)``: text i's shingle fingerprints are ``values[offsets[i]:offsets[i + 1]]``
+        (the top 32 bits of its shingle hashes, in shingle order, repeats included; see `sorted_sets`)."""
     def signature(self, text: str) -> NDArray[np.uint32]: ...
     def signature_from_hashes(self, hashes: NDArray[np.uint64]) -> NDArray[np.uint32]: ...
     def shingles(self, text: str) -> list[str]: ...
@@ -193,10 +194,13 @@ class MinHasher:
 def jaccard(a: NDArray[np.uint32], b: NDArray[np.uint32]) -> float:
     """Estimated Jaccard similarity of two signatures: the fraction of equal slots."""
 
+def sorted_sets(values: NDArray[np.uint32], offsets: NDArray[np.uint64]) -> tuple[NDArray[np.uint32], NDArray[np.uint64]]:
+    """Fingerprint lists (``values[offsets[i]:offsets[i + 1]]``) as shingle sets: each sorted, without repeats."""
+
 def jaccard_pairs(
     values: NDArray[np.uint32], offsets: NDArray[np.uint64], left: NDArray[np.uint32], right: NDArray[np.uint32]
 ) -> NDArray[np.float64]:
-    """Exact Jaccard of shingle sets ``left[k]`` and ``right[k]`` (sets as ``signatures_and_sets`` gives them)."""
+    """Exact Jaccard of shingle sets ``left[k]`` and ``right[k]`` (sets as ``sorted_sets`` gives them)."""
 
 def optimal_bands(
     threshold: float, num_perm: int, *, fp_weight: float = 0.5, fn_weight: float = 0.5

@@ -5,7 +5,7 @@
 //! * `arrow`: borrowing pyarrow string/binary arrays' buffers.
 //! * `hashing`: `hash64`, `hash64_batch`, thread-count settings.
 //! * `bloom`: `BloomFilter`, `BloomSizing`.
-//! * `minhash`: `MinHasher`, `jaccard`, `jaccard_pairs`.
+//! * `minhash`: `MinHasher`, `jaccard`, `sorted_sets`, `jaccard_pairs`.
 //! * `lsh`: `LshIndex`, `lsh_clusters`, `optimal_bands`.
 //! * `jsonl`: `StringColumn`, `scan_documents`, `encode_attribute_lines`.
 //! * `text`: `paragraph_keys`, `paragraph_ngrams`, `document_ngrams`, `NGRAM_HASH_VERSION`.
@@ -37,6 +37,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<bloom::PyBloomFilter>()?;
     m.add_class::<minhash::PyMinHasher>()?;
     m.add_function(wrap_pyfunction!(minhash::jaccard, m)?)?;
+    m.add_function(wrap_pyfunction!(minhash::sorted_sets, m)?)?;
     m.add_function(wrap_pyfunction!(minhash::jaccard_pairs, m)?)?;
     m.add_class::<lsh::PyLshIndex>()?;
     m.add_function(wrap_pyfunction!(lsh::lsh_clusters, m)?)?;
