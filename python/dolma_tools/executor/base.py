@@ -11,7 +11,10 @@ import abc
 import collections
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from dolma_tools.config.models import ExecutionConfig
 
 Report = Callable[[int], None]
 """Called by a task with the number of documents it finished since its last call."""
@@ -59,9 +62,18 @@ class Executor(abc.ABC):
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
 
+    @classmethod
+    def from_config(cls, workers: int | None, config: ExecutionConfig | None) -> Executor:
+        """The executor a stage config asks for (subclasses read their own section of ``config``)."""
+        return cls(workers)
+
     @abc.abstractmethod
     def map(self, tasks: Sequence[Task], report: Report) -> Iterator[tuple[Task, collections.Counter]]:
         """Run every task; raise on the first failure after stopping the others."""
+
+    def start(self) -> None:
+        """Acquire workers before a phase's clock starts, so that progress rates leave out a
+        cluster's start-up (nothing by default: local workers start with the first `map`)."""
 
     def close(self) -> None:
         """Release workers kept between `map` calls (nothing by default)."""

@@ -12,11 +12,20 @@ import os
 import signal
 import time
 import traceback
+from typing import Protocol
 
 from dolma_tools.errors import DolmaToolsError, StageError
 from dolma_tools.executor.base import Report, Task
 
 _REPORT_EVERY_SECONDS = 0.2
+
+
+class Sink(Protocol):
+    """Where a worker's document counts go (a queue, or a stand-in for a Ray actor)."""
+
+    def put(self, documents: int) -> None: ...
+
+
 _progress_queue: multiprocessing.Queue | None = None
 
 
@@ -30,10 +39,10 @@ def run_task(task: Task, report: Report) -> collections.Counter:
         raise StageError(task.name, traceback.format_exc().rstrip()) from None
 
 
-class _BatchedReport:
-    """Sends document counts to the parent at most a few times a second."""
+class BatchedReport:
+    """Sends document counts to the parent (anything with ``put``) at most a few times a second."""
 
-    def __init__(self, sink: multiprocessing.Queue) -> None:
+    def __init__(self, sink: multiprocessing.Queue | Sink) -> None:
         self.sink = sink
         self.pending = 0
         self.last = time.monotonic()
@@ -75,6 +84,11 @@ def init_worker(progress: multiprocessing.Queue, threads: int) -> None:
     signal.signal(signal.SIGTERM, _terminate)
     global _progress_queue
     _progress_queue = progress
+    set_threads(threads)
+
+
+def set_threads(threads: int) -> None:
+    """Size the Rust and tokenizers thread pools of this process to ``threads``."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "true" if threads > 1 else "false")
     from dolma_tools._core import set_num_threads
 
@@ -84,7 +98,7 @@ def init_worker(progress: multiprocessing.Queue, threads: int) -> None:
 def run_in_worker(task: Task) -> collections.Counter:
     assert _progress_queue is not None
     global _in_task
-    report = _BatchedReport(_progress_queue)
+    report = BatchedReport(_progress_queue)
     try:
         _in_task = True
         return run_task(task, report)

@@ -139,6 +139,8 @@ class PhaseRunner:
         # Temporary files of killed attempts (beside complete outputs too: an interrupted --overwrite run)
         remove_debris(_written_by(phase.tasks))
         settings = json.loads(json.dumps(phase.settings or {}, default=str))
+        if todo:
+            self.executor.start()
         progress = Progress(phase.label, len(todo), quiet=self.quiet)
         try:
             for task, counters in self.executor.map(todo, progress.add_documents):
@@ -181,7 +183,7 @@ def run_stage(stage: Stage, *, quiet: bool = False, executor: Executor | None = 
     config = stage.config
     stage.check()
     owned = executor is None
-    runner_executor = make_executor(config.executor, config.workers) if executor is None else executor
+    runner_executor = make_executor(config.executor, config.workers, config) if executor is None else executor
     try:
         phases = PhaseRunner(stage.name, runner_executor, overwrite=config.overwrite, quiet=quiet)
         outcome = stage.run(phases)

@@ -78,6 +78,6 @@ class ExtractStage(Stage[ExtractConfig]):
         check(self.config)
 
     def run(self, phases: PhaseRunner) -> Outcome:
-        settings = self.config.model_dump(mode="json", exclude={"warcs", "workers", "executor", "on_error", "overwrite"})
+        settings = self.config.model_dump(mode="json", exclude=self.config.RUNTIME_KEYS | {"warcs", "on_error"})
         result = phases.run(Phase("extract", plan(self.config), settings, rename_hint="a new destination or source"))
         return Outcome.from_counters(documents_folder(self.config), result)

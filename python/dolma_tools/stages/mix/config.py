@@ -160,8 +160,8 @@ class MixConfig(ExecutionConfig):
         return self.missing if stream.missing is None else stream.missing
 
     def fingerprint(self) -> str:
-        """sha256 of everything that decides the output bytes (not workers, overwrite, work_dir or encoder)."""
-        exclude: dict[str, Any] = {"workers": True, "executor": True, "overwrite": True, "work_dir": True,
+        """sha256 of everything that decides the output bytes (not the runtime keys, work_dir or encoder)."""
+        exclude: dict[str, Any] = {**dict.fromkeys(self.RUNTIME_KEYS, True), "work_dir": True,
                                    "output": {"tokens": {"encoder"}}}
         data = self.model_dump(mode="json", exclude=exclude)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

@@ -55,6 +55,9 @@ def check(config: MixConfig) -> TokenizerInfo | None:
     """Checks that need no input files; returns the tokenizer's identity when there are tokens."""
     if config.work_dir is not None and is_remote(config.work_dir):
         raise ConfigError(f"work_dir: the mix keeps its intermediate files in a local folder, got {config.work_dir!r}")
+    if config.executor == "ray" and config.ray.address is not None and config.work_dir is None and is_remote(_primary(config)):
+        raise ConfigError("work_dir: with outputs on s3:// the mix's work files would go to this machine's temporary "
+                          "folder, which the other nodes of a Ray cluster do not see; give work_dir: a folder every node mounts")
     for key, out in (("documents", config.output.documents), ("tokens", config.output.tokens)):
         if out is not None and not can_list(out.path):
             raise ConfigError(f"output.{key}.path: the mix writes to a local folder or s3://, got {out.path!r}")
@@ -271,7 +274,7 @@ def _write_manifests(config: MixConfig, info: TokenizerInfo | None, outcome: Out
     """Manifests, written last: they mark the output complete (and stale shards are removed first)."""
     stable = {"stage": "mix", "files_total": outcome.files.files_total, "documents": outcome.documents,
               "skipped": outcome.skipped, "counts": outcome.counts}
-    base = {"config": config.model_dump(mode="json", exclude={"workers", "executor", "overwrite", "work_dir"}),
+    base = {"config": config.model_dump(mode="json", exclude=config.RUNTIME_KEYS | {"work_dir"}),
             "config_sha256": config.fingerprint(), "seed": config.seed, "mixture": mixture, "summary": stable}
     if config.output.documents is not None:
         out = config.output.documents

@@ -6,10 +6,6 @@ from pydantic import Field
 
 from dolma_tools.config.models import ExecutionConfig, StrList
 
-EXECUTION_KEYS = ("workers", "executor", "overwrite")
-"""Keys that change how a run goes, not what it measures: left out of ``stats.json`` (with ``output``)."""
-
-
 class StatsConfig(ExecutionConfig):
     """``dolma-tools stats``: measure documents, their attribute sidecars and token shards."""
 

@@ -22,7 +22,7 @@ from dolma_tools.io.compression import is_remote, open_read
 from dolma_tools.stages.base import Outcome, Phase, Stage
 from dolma_tools.stages.runner import PhaseRunner, RunSummary, run_stage
 from dolma_tools.stages.stats.build import build_stats
-from dolma_tools.stages.stats.config import EXECUTION_KEYS, StatsConfig
+from dolma_tools.stages.stats.config import StatsConfig
 from dolma_tools.stages.stats.merge import merge
 from dolma_tools.stages.stats.result import Stats
 from dolma_tools.tokens import manifest_path, shards_of
@@ -63,7 +63,7 @@ def sidecars_of(path: str, sets: list[str]) -> tuple[str, ...]:
 
 
 def _fingerprint(config: StatsConfig, files: list[str], manifests: list[str]) -> str:
-    settings = config.model_dump(mode="json", exclude=set(EXECUTION_KEYS) | {"title", "output"})
+    settings = config.model_dump(mode="json", exclude=StatsConfig.RUNTIME_KEYS | {"title", "output"})
     blob = json.dumps([settings, files, manifests], sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -115,7 +115,7 @@ class StatsStage(Stage[StatsConfig]):
         result = phases.run(Phase("stats", tasks))  # (the parts folder is named by the settings' digest)
         files = sum(isinstance(t, DocumentStatsTask) for t in tasks)
         manifests = [manifest_path(p) for p in config.tokens]
-        recorded = config.model_dump(mode="json", exclude=set(EXECUTION_KEYS) | {"output"})
+        recorded = config.model_dump(mode="json", exclude=StatsConfig.RUNTIME_KEYS | {"output"})
         self.stats = Stats(build_stats(_merged(tasks), files=files, config=recorded, manifests=manifests))
         reports = [f"{config.output}/stats.json", f"{config.output}/report.html"]
         with atomic_writer(reports[0]) as stream:
