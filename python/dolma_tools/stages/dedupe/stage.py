@@ -28,6 +28,7 @@ import hashlib
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -57,8 +58,10 @@ def _work_dir(config: DedupeConfig, files: list[str]) -> WorkDir:
     return WorkDir(f"{root}/{run_fingerprint(config.sections(), files)}")
 
 
-def _decide(modes: list[Mode], files: list[str], work: WorkDir, quiet: bool) -> dict:
-    """Phase 2: one pass over every file's arrays in input order; saves decisions per file."""
+def _decide(modes: list[Mode], files: list[str], work: WorkDir, phases: PhaseRunner) -> dict:
+    """Phase 2: one pass over every file's arrays in input order, then the deciders' own phases
+    (if any); saves decisions per file."""
+    quiet = phases.quiet
     deciders = {mode.name: decider for mode in modes if (decider := mode.decider(work, len(files), quiet)) is not None}
     doc_counts: list[int] = []
     decisions: list[dict[str, np.ndarray]] = []
@@ -72,12 +75,17 @@ def _decide(modes: list[Mode], files: list[str], work: WorkDir, quiet: bool) -> 
         doc_counts.append(array_length(work.hashes(position), "lengths"))
         decisions.append(decided)
     summary: dict = {"doc_counts": doc_counts, "figures": {}, "published": False}
+    late: dict[str, Iterator[dict[str, np.ndarray]]] = {}
     for name, decider in deciders.items():
+        for phase in decider.phases(doc_counts):
+            phases.run(phase)
         per_file, summary["figures"][name] = decider.finish(doc_counts)
-        for decided, late in zip(decisions, per_file):
-            decided.update({f"{name}/{key}": value for key, value in late.items()})
+        late[name] = iter(per_file)
     for position, decided in enumerate(decisions):
+        for name, per_file in late.items():
+            decided.update({f"{name}/{key}": value for key, value in next(per_file).items()})
         save_arrays(work.decisions(position), decided)
+        decisions[position] = {}  # saved: a lazy decider's arrays are held one file at a time
     save_json(work.decided, summary)
     return summary
 
@@ -144,7 +152,7 @@ class DedupeStage(Stage[DedupeConfig]):
         summary = load_json(work.decided)
         updates = any(mode.updates_a_filter for mode in modes)
         if summary is None or (config.overwrite and not (summary["published"] and updates)):
-            summary = _decide(modes, files, work, phases.quiet)
+            summary = _decide(modes, files, work, phases)
         elif config.overwrite and not phases.quiet:
             print("dedupe: reusing saved decisions (a persistent filter already holds this run's keys)", file=sys.stderr)
         firsts = np.cumsum([0] + summary["doc_counts"]).tolist()
