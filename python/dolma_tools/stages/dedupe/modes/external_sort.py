@@ -114,7 +114,7 @@ def merged(paths: list[str], block: int) -> Iterator[Records]:
             open_runs = [int(run.keys[-1]) for run in runs if not run.done]
             bound = min(open_runs) if open_runs else None
             parts = [run.take(bound) for run in runs]
-            keys = np.concatenate([k for k, _ in parts])
+            keys = np.concatenate([k for k, _ in parts]) if parts else np.zeros(0, dtype=np.uint64)
             stalled = bound is not None and not len(keys)
             if len(keys):
                 docs = np.concatenate([d for _, d in parts])
