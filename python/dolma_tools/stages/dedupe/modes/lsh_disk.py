@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 
 import numpy as np
@@ -25,6 +28,7 @@ import numpy as np
 from dolma_tools._core import StringColumn, lsh_band_keys, lsh_bucket_links, lsh_union
 from dolma_tools.executor.base import FileTask, Report
 from dolma_tools.io import atomic_writer, open_read
+from dolma_tools.io.compression import is_remote
 from dolma_tools.io.storage import remove
 from dolma_tools.stages.dedupe.modes.external_sort import RECORD_BYTES, RunWriter, merged
 from dolma_tools.stages.dedupe.work import array_view
@@ -48,12 +52,34 @@ class Part:
 
 class PartReader:
     """Rows of the parts' arrays for documents given by global position (ascending), reading
-    only the rows asked for (local work files are memory-mapped)."""
+    only the rows asked for: work files are memory-mapped, remote ones (``s3://``) once copied
+    to local scratch space (removed on exit)."""
 
     def __init__(self, parts: tuple[Part, ...]) -> None:
         self.parts = parts
         self.ends = np.array([part.start + part.count for part in parts], dtype=np.int64)
         self._set_offsets: dict[int, np.ndarray] = {}
+        self._scratch: str | None = None
+        self._copies: dict[str, str] = {}
+
+    def __enter__(self) -> PartReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def view(self, part: Part, key: str) -> np.ndarray:
+        """One array of a part, memory-mapped."""
+        if not is_remote(part.path):
+            return array_view(part.path, key)
+        if part.path not in self._copies:
+            self._scratch = self._scratch or tempfile.mkdtemp(prefix="dolma-tools-lsh-")
+            local = os.path.join(self._scratch, f"{len(self._copies)}.npz")
+            with open_read(part.path) as source, open(local, "wb") as target:
+                shutil.copyfileobj(source, target, 1 << 24)
+            self._copies[part.path] = local
+        return array_view(self._copies[part.path], key)
 
     def _split(self, docs: np.ndarray) -> Iterator[tuple[int, Part, np.ndarray, np.ndarray]]:
         """``(part index, part, positions in docs, local rows)`` of each part holding some of ``docs``."""
@@ -66,7 +92,7 @@ class PartReader:
                 yield index, part, positions, docs[positions].astype(np.int64) - part.start
 
     def signatures(self, docs: np.ndarray) -> np.ndarray:
-        rows = [np.asarray(array_view(part.path, part.prefix + "signatures")[local])
+        rows = [np.asarray(self.view(part, part.prefix + "signatures")[local])
                 for _, part, _, local in self._split(docs)]
         return np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.uint32)
 
@@ -78,7 +104,7 @@ class PartReader:
             offsets = self._offsets(index, part)
             starts, take = offsets[local], offsets[local + 1] - offsets[local]
             firsts = np.repeat(starts - np.concatenate([[0], np.cumsum(take)[:-1]]), take)
-            values.append(np.asarray(array_view(part.path, part.prefix + "set_values")[firsts + np.arange(int(take.sum()))]))
+            values.append(np.asarray(self.view(part, part.prefix + "set_values")[firsts + np.arange(int(take.sum()))]))
             sizes.append(take)
         all_sizes = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(all_sizes)]).astype(np.uint64)
@@ -87,20 +113,20 @@ class PartReader:
     def _offsets(self, index: int, part: Part) -> np.ndarray:
         """Where each set of a part starts (cached for the last part read: docs come ascending)."""
         if index not in self._set_offsets:
-            sizes = array_view(part.path, part.prefix + "set_sizes")
+            sizes = self.view(part, part.prefix + "set_sizes")
             self._set_offsets = {index: np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])}
         return self._set_offsets[index]
 
     def keep(self, docs: np.ndarray) -> np.ndarray:
         """Keep scores (an earlier release's documents always survive: +inf)."""
-        scores = [np.full(len(local), np.inf) if part.earlier else np.asarray(array_view(part.path, part.prefix + "keep")[local])
+        scores = [np.full(len(local), np.inf) if part.earlier else np.asarray(self.view(part, part.prefix + "keep")[local])
                   for _, part, _, local in self._split(docs)]
         return np.concatenate(scores) if scores else np.zeros(0)
 
     def ids(self, docs: np.ndarray) -> dict[int, str]:
         out: dict[int, str] = {}
         for _, part, positions, local in self._split(docs):
-            column = StringColumn.from_arrays(np.asarray(array_view(part.path, "id_data")), np.asarray(array_view(part.path, "id_offsets")))
+            column = StringColumn.from_arrays(np.asarray(self.view(part, "id_data")), np.asarray(self.view(part, "id_offsets")))
             out.update((int(d), column[int(i)]) for d, i in zip(docs[positions], local))
         return out
 
@@ -141,11 +167,15 @@ class BandTask(FileTask):
         return (self.output, self.members)
 
     def run(self, report: Report) -> collections.Counter:
+        with PartReader(self.parts) as reader:
+            return self._run(reader, report)
+
+    def _run(self, reader: PartReader, report: Report) -> collections.Counter:
         counters: collections.Counter = collections.Counter()
         capacity = int(self.memory_bytes * SHARE_SORT) // (3 * RECORD_BYTES * len(self.bands))
         writers = {band: RunWriter(lambda i, band=band: f"{self.runs}/band{band:03d}.run{i:05d}", capacity) for band in self.bands}
         for part in self.parts:
-            signatures = array_view(part.path, part.prefix + "signatures")
+            signatures = reader.view(part, part.prefix + "signatures")
             block = max(1, int(self.memory_bytes * (1 - SHARE_SORT)) // (4 * max(signatures.shape[1], 1) * 4))
             for start in range(0, part.count, block):
                 rows = np.ascontiguousarray(signatures[start:start + block])
@@ -153,7 +183,6 @@ class BandTask(FileTask):
                 for band, writer in writers.items():
                     writer.add(lsh_band_keys(rows, band, self.rows), docs)
             report(0)
-        reader = PartReader(self.parts)
         with atomic_writer(self.output) as links, atomic_writer(self.members) as members:
             for band, writer in writers.items():
                 paths = writer.finish()
@@ -161,8 +190,8 @@ class BandTask(FileTask):
                 block = max(1, capacity // max(len(paths), 1))
                 for keys, docs in _buckets(merged(paths, block), capacity):
                     left, right = self._links(reader, keys, docs)
-                    links.write(memoryview(np.column_stack([left, right]).astype("<u8")).cast("B"))
-                    members.write(memoryview(docs.astype("<u8")).cast("B"))
+                    links.write(np.column_stack([left, right]).astype("<u8").tobytes())
+                    members.write(docs.astype("<u8").tobytes())
                     counters["minhash.candidate_links"] += len(left)
                 for path in paths:
                     remove(path)
