@@ -36,6 +36,9 @@ from dolma_tools.stages.dedupe.work import array_view
 SHARE_SORT = 0.5
 """Share of a band task's memory for records being sorted (the sort needs about three times
 their 16 bytes); the rest for signature blocks and the members' data read to verify."""
+SET_BYTES = 2048
+"""What a shingle set is assumed to take when sizing a verification batch (about 500 shingles,
+a 3 KB page)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +71,10 @@ class PartReader:
     def __exit__(self, *exc_info: object) -> None:
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
+
+    @property
+    def num_perm(self) -> int:
+        return int(self.view(self.parts[0], self.parts[0].prefix + "signatures").shape[1]) if self.parts else 0
 
     def view(self, part: Part, key: str) -> np.ndarray:
         """One array of a part, memory-mapped."""
@@ -188,7 +195,7 @@ class BandTask(FileTask):
                 paths = writer.finish()
                 counters["minhash.sorted_runs"] += len(paths)
                 block = max(1, capacity // max(len(paths), 1))
-                for keys, docs in _buckets(merged(paths, block), capacity):
+                for keys, docs in _buckets(merged(paths, block), self._batch(reader)):
                     left, right = self._links(reader, keys, docs)
                     links.write(np.column_stack([left, right]).astype("<u8").tobytes())
                     members.write(docs.astype("<u8").tobytes())
@@ -196,6 +203,11 @@ class BandTask(FileTask):
                 for path in paths:
                     remove(path)
         return counters
+
+    def _batch(self, reader: PartReader) -> int:
+        """Bucket records verified at a time: they and their members' data in the other share."""
+        member = {"none": 0, "exact": SET_BYTES}.get(self.verify, 4 * reader.num_perm)
+        return max(1, int(self.memory_bytes * (1 - SHARE_SORT)) // (3 * RECORD_BYTES + member))
 
     def _links(self, reader: PartReader, keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self.verify == "none":
