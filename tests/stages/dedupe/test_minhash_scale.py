@@ -7,7 +7,6 @@ from __future__ import annotations
 import collections
 import gzip
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,22 +18,8 @@ import dolma_tools as dt
 from dolma_tools._core import lsh_band_keys, lsh_bucket_links
 from dolma_tools.errors import ConfigError
 from dolma_tools.io import atomic_writer, open_read
-from dolma_tools.sample.dedupe import generate_dedupe_sample
 from dolma_tools.stages.dedupe.modes.external_sort import RunWriter, merged
 from dolma_tools.stages.dedupe.modes.lsh_disk import BandTask, Part, union_links
-
-
-@pytest.fixture(scope="module")
-def phenomena(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("phenomena")
-    generate_dedupe_sample(out, seed=3, num_documents=700)
-    return out
-
-
-@pytest.fixture
-def corpus(phenomena: Path, tmp_path: Path) -> Path:
-    shutil.copytree(phenomena, tmp_path / "corpus")
-    return tmp_path / "corpus"
 
 
 def _sidecars(root: Path, name: str) -> dict[str, bytes]:

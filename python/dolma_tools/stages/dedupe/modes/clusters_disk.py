@@ -74,23 +74,21 @@ class DiskLshDecider(Decider):
         if self.mode.verify == "exact":
             figures["candidates"] = _count_members([task.members for task in tasks], total, block)
         members = _clustered(cluster_id, block)
+        label = np.searchsorted(members, cluster_id[members])  # a cluster: its smallest member's position
+        del cluster_id
+        counts = np.bincount(label, minlength=len(members))
+        big = counts[counts > 1]
+        figures.update(clusters=int(len(big)),
+                       cluster_sizes={str(k): v for k, v in sorted(collections.Counter(big.tolist()).items())})
         with PartReader(self._parts(doc_counts)) as reader:
-            label = np.searchsorted(members, cluster_id[members])
             scores = reader.keep(members) if self.mode.keep.by != "first" else np.zeros(len(members))
             kept = members[survivors(label, scores)]
             flagged = np.flatnonzero(kept != members)
-            similarity = np.zeros(len(members), dtype=np.float32)
-            for chunk in np.array_split(flagged, max(1, len(flagged) // max(block, 1))):
-                if len(chunk):
-                    similarity[chunk] = pair_similarity(reader, members[chunk], kept[chunk], self.mode.verify == "exact")
-            counts = np.bincount(label, minlength=len(members)) if len(members) else np.zeros(0, dtype=np.int64)
-            sizes = counts[label]
-            big = counts[counts > 1]
-            figures.update(clusters=int(len(big)),
-                           cluster_sizes={str(k): v for k, v in sorted(collections.Counter(big.tolist()).items())})
+            similarity = np.ones(len(members), dtype=np.float32)
+            for chunk in np.array_split(flagged, max(1, len(flagged) // block)):
+                similarity[chunk] = pair_similarity(reader, members[chunk], kept[chunk], self.mode.verify == "exact")
             ids = reader.ids(np.unique(kept[flagged]))
-        return self._per_file(doc_counts, members, kept, similarity, sizes, ids), figures
-
+        return self._per_file(doc_counts, members, kept, similarity, counts[label], ids), figures
     @staticmethod
     def _per_file(doc_counts: list[int], members: np.ndarray, kept: np.ndarray, similarity: np.ndarray,
                   sizes: np.ndarray, ids: dict[int, str]) -> Iterator[dict[str, np.ndarray]]:

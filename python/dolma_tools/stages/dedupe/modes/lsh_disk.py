@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from dolma_tools._core import StringColumn, lsh_band_keys, lsh_bucket_links, lsh_union
+from dolma_tools._core import StringColumn, jaccard_pairs, lsh_band_keys, lsh_bucket_links, lsh_union
 from dolma_tools.executor.base import FileTask, Report
 from dolma_tools.io import atomic_writer, open_read
 from dolma_tools.io.compression import is_remote
@@ -140,8 +140,8 @@ class PartReader:
 
 def pair_similarity(reader: PartReader, left: np.ndarray, right: np.ndarray, exact: bool) -> np.ndarray:
     """Jaccard of each pair (exact from the sets, else estimated from the signatures), float32."""
-    from dolma_tools._core import jaccard_pairs
-
+    if not len(left):
+        return np.zeros(0, dtype=np.float32)
     needed = np.unique(np.concatenate([left, right]))
     a, b = np.searchsorted(needed, left), np.searchsorted(needed, right)
     if exact:
