@@ -46,24 +46,31 @@ def words(text: str, normalize: bool) -> list[tuple[str, int, int]]:
     return [(m.group().lower() if normalize else m.group(), m.start(), m.end()) for m in re.finditer(pattern, text)]
 
 
-def ref_paragraph_keys(texts, separator, normalize, min_length, min_words, seed):
+def ref_paragraph_keys(texts, separator, normalize, strip, min_length, min_words, seed):
+    """Normalised: whitespace runs as one space, stripped, lower-cased; else exact, or stripped."""
     out = []
     for doc, text in enumerate(texts):
         for part, start, end in paragraphs(text, separator):
-            key = re.sub(r"\s+", " ", part).strip().lower() if normalize else part.strip()
-            if len(key) >= min_length and (min_words <= 1 or len(key.split()) >= min_words):
+            stripped = re.sub(r"\s+", " ", part).strip().lower() if normalize else part.strip()
+            key = stripped if normalize or strip else part
+            if len(stripped) >= min_length and (min_words <= 1 or len(stripped.split()) >= min_words):
                 out.append((hash64(key, seed), doc, start, end))
     return out
 
 
-def ref_paragraph_ngrams(texts, n, separator, stride, min_words, normalize, seed):
+def ref_paragraph_ngrams(texts, n, separator, stride, min_words, min_chars, normalize, seed):
+    """A paragraph shorter than ``n`` words (but of ``min_words`` words and ``min_chars`` word
+    characters) is one n-gram of all its words."""
     grams, table = [], []
     for doc, text in enumerate(texts):
         for part, start, end in paragraphs(text, separator):
             tokens = [w for w, _, _ in words(part, normalize)]
-            if len(tokens) < max(n, min_words):
+            if len(tokens) < max(1, min_words) or len(re.findall(r"\w", part)) < min_chars:
                 continue
-            hashes = {ngram_hash(tokens[i:i + n], seed) for i in range(0, len(tokens) - n + 1, stride)}
+            if len(tokens) < n:
+                hashes = {ngram_hash(tokens, seed)}
+            else:
+                hashes = {ngram_hash(tokens[i:i + n], seed) for i in range(0, len(tokens) - n + 1, stride)}
             grams.extend((h, len(table)) for h in sorted(hashes))
             table.append((doc, start, end))
     return grams, table
@@ -96,21 +103,23 @@ SEPARATOR = st.sampled_from(["\n", "\r\n", "\n\n", "§", "😀", "ab"])
 
 
 @settings(max_examples=300, deadline=None)
-@given(texts=st.lists(TEXT, max_size=5), separator=SEPARATOR, normalize=st.booleans(),
+@given(texts=st.lists(TEXT, max_size=5), separator=SEPARATOR, normalize=st.booleans(), strip=st.booleans(),
        min_length=st.integers(0, 6), min_words=st.integers(1, 4), seed=st.integers(0, 2**64 - 1))
-def test_paragraph_keys_match_python(texts, separator, normalize, min_length, min_words, seed) -> None:
-    got = paragraph_keys(texts, separator, normalize=normalize, min_length=min_length, min_words=min_words, seed=seed)
+def test_paragraph_keys_match_python(texts, separator, normalize, strip, min_length, min_words, seed) -> None:
+    got = paragraph_keys(texts, separator, normalize=normalize, strip=strip, min_length=min_length,
+                         min_words=min_words, seed=seed)
     assert [a.dtype for a in got] == [np.uint64, np.int64, np.int64, np.int64]
-    assert rows(*got) == ref_paragraph_keys(texts, separator, normalize, min_length, min_words, seed)
+    assert rows(*got) == ref_paragraph_keys(texts, separator, normalize, strip, min_length, min_words, seed)
 
 
 @settings(max_examples=300, deadline=None)
 @given(texts=st.lists(TEXT, max_size=5), n=st.integers(1, 4), separator=SEPARATOR, stride=st.integers(1, 3),
-       min_words=st.integers(1, 6), normalize=st.booleans(), seed=st.integers(0, 2**64 - 1))
-def test_paragraph_ngrams_match_python(texts, n, separator, stride, min_words, normalize, seed) -> None:
-    hashes, para, doc, start, end = paragraph_ngrams(texts, n, separator=separator, stride=stride,
-                                                     min_words=min_words, normalize=normalize, seed=seed)
-    grams, table = ref_paragraph_ngrams(texts, n, separator, stride, min_words, normalize, seed)
+       min_words=st.integers(1, 6), min_chars=st.integers(0, 12), normalize=st.booleans(),
+       seed=st.integers(0, 2**64 - 1))
+def test_paragraph_ngrams_match_python(texts, n, separator, stride, min_words, min_chars, normalize, seed) -> None:
+    hashes, para, doc, start, end = paragraph_ngrams(texts, n, separator=separator, stride=stride, min_words=min_words,
+                                                     min_chars=min_chars, normalize=normalize, seed=seed)
+    grams, table = ref_paragraph_ngrams(texts, n, separator, stride, min_words, min_chars, normalize, seed)
     assert rows(hashes, para) == grams
     assert rows(doc, start, end) == table
 
@@ -133,11 +142,13 @@ def test_offsets_on_non_ascii_text_slice_the_python_string() -> None:
     assert hashes[3] == ngram_hash(["ΟΔΟΣ".lower(), "İstanbul".lower()], 0)  # emoji are not words
 
 
-def test_short_and_empty_texts_have_no_ngrams() -> None:
+def test_short_and_empty_texts() -> None:
     assert all(len(a) == 0 for a in document_ngrams(["", "  ", "one two"], 3))
     hashes, para, doc, start, end = paragraph_ngrams(["a b c\nd e\n", ""], 3)
-    assert rows(doc, start, end) == [(0, 0, 6)]
-    assert para.tolist() == [0]
+    assert rows(doc, start, end) == [(0, 0, 6), (0, 6, 10)]  # "d e" is short: hashed whole
+    assert hashes.tolist()[-1] == ngram_hash(["d", "e"], 0)
+    hashes, para, doc, start, end = paragraph_ngrams(["a b c\n}\n...\nShare this"], 3, min_chars=4)
+    assert rows(doc, start, end) == [(0, 12, 22)]  # lone punctuation and too few word characters: no key
     assert len(paragraph_keys([""])[0]) == 0
 
 

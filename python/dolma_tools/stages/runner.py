@@ -19,7 +19,7 @@ import hashlib
 import json
 import posixpath
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from dolma_tools.errors import ConfigError
@@ -137,7 +137,7 @@ class PhaseRunner:
             totals.update(receipt.get("counters", {}))
         todo = [task for position, task in enumerate(phase.tasks) if position not in finished]
         # Temporary files of killed attempts (beside complete outputs too: an interrupted --overwrite run)
-        remove_debris(path for task in phase.tasks if task.outputs for path in (*task.outputs, receipt_path(task)))
+        remove_debris(_written_by(phase.tasks))
         settings = json.loads(json.dumps(phase.settings or {}, default=str))
         progress = Progress(phase.label, len(todo), quiet=self.quiet)
         try:
@@ -145,6 +145,12 @@ class PhaseRunner:
                 totals.update(counters)
                 self._write_receipt(task, settings, counters)
                 progress.add_file()
+        except BaseException:
+            # An executor raises only once its workers have stopped, so no write is still in flight:
+            # what a worker stopped mid-write could not remove (a signal that arrived inside native
+            # code, a kill after the grace period) goes now, not at the next run.
+            remove_debris(_written_by(todo))
+            raise
         finally:
             progress.close()
         self.did_work = self.did_work or bool(todo)
@@ -158,6 +164,11 @@ class PhaseRunner:
                    "counters": dict(sorted(counters.items()))}
         with atomic_writer(receipt_path(task)) as stream:
             stream.write(json.dumps(receipt, sort_keys=True).encode() + b"\n")
+
+
+def _written_by(tasks: list[Task]) -> Iterator[str]:
+    """Every file ``tasks`` write: their outputs and their receipts."""
+    return (path for task in tasks if task.outputs for path in (*task.outputs, receipt_path(task)))
 
 
 def run_stage(stage: Stage, *, quiet: bool = False, executor: Executor | None = None) -> RunSummary:

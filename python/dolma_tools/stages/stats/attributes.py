@@ -44,6 +44,16 @@ def _key_stats(doc: np.ndarray, spans: np.ndarray, present: np.ndarray) -> dict:
     }
 
 
+def _as_floats(spans: list) -> np.ndarray:
+    """Spans as an ``(n, 3)`` float array. A score that is not a number (the survivor id dedupe
+    writes for a near duplicate) becomes NaN: its span is flagged, and it has no value to sketch."""
+    try:
+        return np.array(spans, dtype=np.float64).reshape(-1, 3)
+    except (TypeError, ValueError):
+        numeric = [(start, end, score if isinstance(score, (int, float)) else np.nan) for start, end, score in spans]
+        return np.array(numeric, dtype=np.float64).reshape(-1, 3)
+
+
 def measure(records: Sequence[Record], lengths: np.ndarray, groups: np.ndarray, group_count: int) -> list[dict]:
     """Per group (source) of the block's documents, the statistics of every key seen."""
     by_key: dict[str, list[tuple[int, list]]] = collections.defaultdict(list)
@@ -55,7 +65,7 @@ def measure(records: Sequence[Record], lengths: np.ndarray, groups: np.ndarray, 
         holders = np.fromiter((i for i, _ in entries), dtype=np.int64, count=len(entries))
         counts = np.fromiter((len(s) for _, s in entries), dtype=np.int64, count=len(entries))
         doc = np.repeat(holders, counts)
-        spans = np.array([span for _, s in entries for span in s], dtype=np.float64).reshape(-1, 3)
+        spans = _as_floats([span for _, s in entries for span in s])
         spans[:, 0] = np.clip(spans[:, 0], 0, lengths[doc])
         spans[:, 1] = np.clip(spans[:, 1], spans[:, 0], lengths[doc])
         for group in np.unique(groups[holders]).tolist():
