@@ -1,7 +1,7 @@
 """Out-of-core MinHash clustering (``minhash.memory_mb``) on millions of synthetic signatures.
 
     python benchmarks/bench_minhash_scale.py --docs 10000000 --memory-mb 512 [--files 20]
-        [--workers 2] [--check-docs 1000000] [--out /tmp/bench-minhash-scale]
+        [--workers 2] [--check-docs 1000000] [--out /tmp/bench-minhash-scale] [--reuse]
 
 Writes ``--docs`` signatures of 128 uint32 (a corpus needs ``docs × 512`` bytes to hold them;
 5.1 GB for 10 M) as ``--files`` phase-1 work files, with planted clusters: 5% of documents are
@@ -132,10 +132,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--check-docs", type=int, default=1_000_000)
     parser.add_argument("--out", default="/tmp/bench-minhash-scale")
+    parser.add_argument("--reuse", action="store_true", help="reuse the signatures of an earlier run in --out (kept)")
     args = parser.parse_args()
     root = Path(args.out)
-    shutil.rmtree(root, ignore_errors=True)
-    write_signatures(root, args.docs, args.files)
+    if not (args.reuse and (root / "counts.json").exists()):
+        shutil.rmtree(root, ignore_errors=True)
+        write_signatures(root, args.docs, args.files)
     counts = json.loads((root / "counts.json").read_text())
     check_files = max(1, min(len(counts), round(args.check_docs / counts[0])))
     check_docs = sum(counts[:check_files])
@@ -158,7 +160,8 @@ def main() -> None:
     print("|---|---:|---:|---:|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
-    shutil.rmtree(root, ignore_errors=True)
+    if not args.reuse:
+        shutil.rmtree(root, ignore_errors=True)
     if not same:
         sys.exit("out-of-core clusters differ from the in-memory path")
 

@@ -181,11 +181,11 @@ class BandTask(FileTask):
         counters: collections.Counter = collections.Counter()
         capacity = int(self.memory_bytes * SHARE_SORT) // (3 * RECORD_BYTES * len(self.bands))
         writers = {band: RunWriter(lambda i, band=band: f"{self.runs}/band{band:03d}.run{i:05d}", capacity) for band in self.bands}
+        block = max(1, int(self.memory_bytes * (1 - SHARE_SORT)) // (4 * max(reader.num_perm, 1) * 4))
         for part in self.parts:
-            signatures = reader.view(part, part.prefix + "signatures")
-            block = max(1, int(self.memory_bytes * (1 - SHARE_SORT)) // (4 * max(signatures.shape[1], 1) * 4))
             for start in range(0, part.count, block):
-                rows = np.ascontiguousarray(signatures[start:start + block])
+                # (a mapping per block: pages read are not left resident in this process)
+                rows = np.array(reader.view(part, part.prefix + "signatures")[start:start + block])
                 docs = np.arange(part.start + start, part.start + start + len(rows), dtype=np.uint64)
                 for band, writer in writers.items():
                     writer.add(lsh_band_keys(rows, band, self.rows), docs)
