@@ -58,6 +58,8 @@ def child(root: str, files: int, path: str, memory: str, workers: int) -> None:
             with np.load(f"{root}/work/hashes/{i:06d}.npz") as npz:
                 index.add(npz["minhash/signatures"])
         survivor, _ = index.clusters(verify=True)
+        with open(path, "wb") as out:
+            out.write(survivor.astype(np.int64).tobytes())
     else:
         from dolma_tools.executor.local import LocalExecutor
         from dolma_tools.stages.dedupe.modes.clusters_disk import DiskLshDecider
@@ -69,11 +71,12 @@ def child(root: str, files: int, path: str, memory: str, workers: int) -> None:
                 pass
         banded = time.monotonic() - started
         per_file, _ = decider.finish(counts)
-        survivor = np.concatenate([decided["survivor"] for decided in per_file])
+        with open(path, "wb") as out:  # one file's decisions at a time, as the stage saves them
+            for decided in per_file:
+                out.write(decided["survivor"].astype(np.int64).tobytes())
         print(f"{bands} x {rows} bands: band tasks {banded:.1f} s, union-find and decisions "
               f"{time.monotonic() - started - banded:.1f} s", file=sys.stderr)
         shutil.rmtree(f"{root}/work/lsh", ignore_errors=True)
-    np.save(path, survivor.astype(np.int64))
 
 
 def write_signatures(root: Path, docs: int, files: int, seed: int = 0) -> None:
@@ -116,9 +119,9 @@ def timed(args: list[str]) -> tuple[float, float, str]:
 
 
 def cluster(root: Path, files: int, memory: str, workers: int, name: str) -> tuple[float, float, np.ndarray, str]:
-    path = root / f"{name}.npy"
+    path = root / f"{name}.i64"
     wall, rss, log = timed([sys.executable, __file__, "--child", str(root), str(files), str(path), memory, str(workers)])
-    return wall, rss, np.load(path), log
+    return wall, rss, np.fromfile(path, dtype=np.int64), log
 
 
 def main() -> None:

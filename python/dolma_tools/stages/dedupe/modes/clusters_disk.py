@@ -68,7 +68,7 @@ class DiskLshDecider(Decider):
         flagged copies' survivor ids, as `clusters.LshDecider.finish` gives them; figures."""
         total = int(sum(doc_counts))
         tasks = self._tasks(doc_counts)
-        block = max(1, self.memory_bytes // (4 * 16))
+        block = max(1, self.memory_bytes // 128)  # uint64 pairs read at a time, with their copies
         cluster_id = union_links([task.output for task in tasks], total, block)
         figures: dict[str, Any] = {"bands": self.bands, "rows": self.rows}
         if self.mode.verify == "exact":

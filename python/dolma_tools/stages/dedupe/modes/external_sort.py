@@ -106,7 +106,7 @@ def merged(paths: list[str], block: int) -> Iterator[Records]:
     """The records of sorted runs in ``(key, doc)`` order, in chunks that never split a key."""
     runs = [_Run(path, block) for path in paths]
     try:
-        stalled = False
+        stalled, bound = False, None
         while True:
             for run in runs:
                 if not run.done and (not len(run.keys) or (stalled and run.keys[-1] == bound)):

@@ -36,6 +36,8 @@ from dolma_tools.stages.dedupe.work import array_view
 SHARE_SORT = 0.5
 """Share of a band task's memory for records being sorted (the sort needs about three times
 their 16 bytes); the rest for signature blocks and the members' data read to verify."""
+TAKE_ROWS = 4096
+"""Rows gathered through one mapping (at most a page each stays mapped meanwhile: 16 MB)."""
 SET_BYTES = 2048
 """What a shingle set is assumed to take when sizing a verification batch (about 500 shingles,
 a 3 KB page)."""
@@ -88,6 +90,12 @@ class PartReader:
             self._copies[part.path] = local
         return array_view(self._copies[part.path], key)
 
+    def _take(self, part: Part, key: str, index: np.ndarray) -> np.ndarray:
+        """``array[index]`` of a part's array, a mapping per `TAKE_ROWS` rows: the pages read do not
+        stay resident in this process (rows far apart touch a page each)."""
+        pieces = [np.asarray(self.view(part, key)[index[start:start + TAKE_ROWS]]) for start in range(0, len(index), TAKE_ROWS)]
+        return np.concatenate(pieces) if pieces else self.view(part, key)[:0].copy()
+
     def _split(self, docs: np.ndarray) -> Iterator[tuple[int, Part, np.ndarray, np.ndarray]]:
         """``(part index, part, positions in docs, local rows)`` of each part holding some of ``docs``."""
         where = np.searchsorted(self.ends, docs, side="right")
@@ -99,8 +107,7 @@ class PartReader:
                 yield index, part, positions, docs[positions].astype(np.int64) - part.start
 
     def signatures(self, docs: np.ndarray) -> np.ndarray:
-        rows = [np.asarray(self.view(part, part.prefix + "signatures")[local])
-                for _, part, _, local in self._split(docs)]
+        rows = [self._take(part, part.prefix + "signatures", local) for _, part, _, local in self._split(docs)]
         return np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.uint32)
 
     def sets(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -111,7 +118,7 @@ class PartReader:
             offsets = self._offsets(index, part)
             starts, take = offsets[local], offsets[local + 1] - offsets[local]
             firsts = np.repeat(starts - np.concatenate([[0], np.cumsum(take)[:-1]]), take)
-            values.append(np.asarray(self.view(part, part.prefix + "set_values")[firsts + np.arange(int(take.sum()))]))
+            values.append(self._take(part, part.prefix + "set_values", firsts + np.arange(int(take.sum()))))
             sizes.append(take)
         all_sizes = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(all_sizes)]).astype(np.uint64)
@@ -126,7 +133,7 @@ class PartReader:
 
     def keep(self, docs: np.ndarray) -> np.ndarray:
         """Keep scores (an earlier release's documents always survive: +inf)."""
-        scores = [np.full(len(local), np.inf) if part.earlier else np.asarray(self.view(part, part.prefix + "keep")[local])
+        scores = [np.full(len(local), np.inf) if part.earlier else self._take(part, part.prefix + "keep", local)
                   for _, part, _, local in self._split(docs)]
         return np.concatenate(scores) if scores else np.zeros(0)
 

@@ -11,7 +11,8 @@ shingle sets, by default), and connected components are the clusters. The keep p
 ``__survivor`` (its id) and ``__similarity`` (Jaccard with it); survivors of clusters of two or
 more carry ``__cluster_size``. A cluster therefore never loses all its members, whatever the
 number of workers. A persistent index (`index`) puts earlier releases' documents first; they
-always survive. Definitions and the choice of defaults: docs/dedupe.md.
+always survive. With ``memory_mb`` phase 2 runs out of core (`clusters_disk`: band tasks sort on
+storage) with the same decisions. Definitions and the choice of defaults: docs/dedupe.md.
 """
 
 from __future__ import annotations
