@@ -2,6 +2,7 @@
 
     python benchmarks/bench_dedupe.py --docs 400000 [--out /tmp/bench-dedupe] [--workers 2]
         [--dolma /work/dolma-venv/bin/dolma] [--ref-docs 20000] [--minhash-docs 100000]
+        [--near-only] [--near-verify exact signature] [--repeat 3]
 
 Writes a corpus of ``--docs`` documents (~1.25 KB each, so 400k is ~500 MB uncompressed) with
 planted exact copies (5%), near copies at edit rates 1-10% (5%) and shared boilerplate
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -79,16 +81,25 @@ def make_corpus(out: Path, docs: int, seed: int = 0, words_per_doc: int = 200) -
     return {"near": near, "exact": exact, "bytes": sum(len(t.encode()) for t in texts), "texts": texts}
 
 
-def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB, largest process) of a command."""
-    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], capture_output=True, text=True, env=env)
+class Timing(NamedTuple):
+    wall: float
+    """seconds"""
+    rss: float
+    """peak RSS of the largest process, MiB"""
+    cpu: float
+    """user + system seconds of the command and its children (steadier than wall on a busy machine)"""
+
+
+def timed(command: list[str], env: dict | None = None) -> Timing:
+    """Wall seconds, peak RSS and CPU seconds of a command."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M %U %S", *command], capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise RuntimeError(f"{command[0]} failed:\n{result.stderr[-3000:]}")
-    wall, rss = result.stderr.strip().splitlines()[-1].split()
-    return float(wall), int(rss) / 1024
+    wall, rss, user, system = result.stderr.strip().splitlines()[-1].split()
+    return Timing(float(wall), int(rss) / 1024, float(user) + float(system))
 
 
-def ours(out: Path, mode: dict, workers: int, name: str) -> tuple[float, float]:
+def ours(out: Path, mode: dict, workers: int, name: str) -> Timing:
     config = out / f"{name}.yaml"
     config.write_text(json.dumps({"documents": str(out / "documents"), "name": name, "workers": workers,
                                   "overwrite": True, **mode}))
@@ -96,7 +107,7 @@ def ours(out: Path, mode: dict, workers: int, name: str) -> tuple[float, float]:
     return timed([sys.executable, "-m", "dolma_tools", "dedupe", "-c", str(config), "-q"])
 
 
-def dolma(out: Path, dolma_bin: str, section: dict, workers: int, name: str, docs: int) -> tuple[float, float]:
+def dolma(out: Path, dolma_bin: str, section: dict, workers: int, name: str, docs: int) -> Timing:
     config = out / f"dolma-{name}.json"
     shutil.rmtree(out / "attributes" / name, ignore_errors=True)
     bloom = out / f"dolma-{name}.bloom"
@@ -163,6 +174,11 @@ def main() -> None:
                         help="documents of ~3 KB in the separate near-duplicate corpus")
     parser.add_argument("--near-only", action="store_true",
                         help="only the near-duplicate row (e.g. to time it under two installs in one session)")
+    parser.add_argument("--near-verify", nargs="+", default=["exact"], choices=["exact", "signature", "none"],
+                        help="time the near-duplicate row once per verification, alternately, in this order, "
+                             "--repeat times (e.g. 'exact signature': the cost of exact verification over "
+                             "the estimate that was the default before it)")
+    parser.add_argument("--repeat", type=int, default=1, help="times to run each near-duplicate row")
     args = parser.parse_args()
     out = Path(args.out)
     rows = [] if args.near_only else exact_rows(out, args)
@@ -185,10 +201,10 @@ def exact_rows(out: Path, args: argparse.Namespace) -> list[list[str]]:
     ]
     have_dolma = os.path.exists(args.dolma)
     for index, (label, mode, dolma_section) in enumerate(cases):
-        wall, rss = ours(out, mode, args.workers, f"ours{index}")
+        wall, rss, _ = ours(out, mode, args.workers, f"ours{index}")
         row = [label, f"{args.docs / wall:,.0f}", f"{rss:,.0f}"]
         if have_dolma:
-            dolma_wall, dolma_rss = dolma(out, args.dolma, dolma_section, args.workers, f"dolma{index}", args.docs)
+            dolma_wall, dolma_rss, _ = dolma(out, args.dolma, dolma_section, args.workers, f"dolma{index}", args.docs)
             row += [f"{args.docs / dolma_wall:,.0f}", f"{dolma_rss:,.0f}", f"{dolma_wall / wall:.1f}×"]
         else:
             row += ["n/a", "n/a", "n/a"]
@@ -198,19 +214,34 @@ def exact_rows(out: Path, args: argparse.Namespace) -> list[list[str]]:
 
 
 def near_row(out: Path, args: argparse.Namespace, rows: list[list[str]]) -> None:
-    """Our MinHash mode end to end on the ~3 KB corpus (defaults but the threshold, so exact
-    verification where the install has it) next to datasketch, then the table."""
+    """Our MinHash mode end to end on the ~3 KB corpus (defaults but the threshold) under each
+    ``--near-verify``, next to datasketch, then the table."""
     near = out / "minhash-3kb"
     plants = make_corpus(near, args.minhash_docs, seed=1, words_per_doc=MINHASH_WORDS)
     print(f"near-duplicate corpus: {args.minhash_docs:,} documents of ~{plants['bytes'] / args.minhash_docs / 1e3:.1f} KB")
-    wall, rss = ours(near, {"minhash": {"threshold": 0.8, "num_perm": 128, "ngram_size": 5}}, args.workers, "ours_minhash")
-    recall, precision, positives = minhash_quality(near, "ours_minhash", plants)
+    runs: dict[str, list[Timing]] = {verify: [] for verify in args.near_verify}
+    for _ in range(args.repeat):
+        for verify in args.near_verify:
+            section = {"threshold": 0.8, "num_perm": 128, "ngram_size": 5, "verify": verify}
+            run = ours(near, {"minhash": section}, args.workers, f"ours_minhash_{verify}")
+            runs[verify].append(run)
+            print(f"minhash verify={verify}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU, peak RSS {run.rss:,.0f} MiB", flush=True)
     reference = datasketch_rate(plants["texts"], min(args.ref_docs, args.minhash_docs))
-    per_core = args.minhash_docs / wall / min(args.workers, os.cpu_count() or 1)
-    rows.append(["near-dup MinHash (end to end)", f"{args.minhash_docs / wall:,.0f} ({per_core:,.0f}/core)", f"{rss:,.0f}",
-                 f"{reference:,.0f}/core (datasketch, CPU time)", "n/a", f"{per_core / reference:.1f}× per core"])
-    print(f"minhash: recall {recall:.3f} on the {positives:,} planted near copies with true Jaccard >= 0.8, "
-          f"precision {precision:.3f} (flags on planted exact/near copies over all flags)")
+    wall = {verify: float(np.median([r.wall for r in done])) for verify, done in runs.items()}
+    cpu = {verify: float(np.median([r.cpu for r in done])) for verify, done in runs.items()}
+    for verify in args.near_verify:
+        recall, precision, positives = minhash_quality(near, f"ours_minhash_{verify}", plants)
+        per_core = args.minhash_docs / wall[verify] / min(args.workers, os.cpu_count() or 1)
+        rows.append([f"near-dup MinHash, verify {verify} (end to end, median of {args.repeat})",
+                     f"{args.minhash_docs / wall[verify]:,.0f} ({per_core:,.0f}/core)",
+                     f"{max(r.rss for r in runs[verify]):,.0f}",
+                     f"{reference:,.0f}/core (datasketch, CPU time)", "n/a", f"{per_core / reference:.1f}× per core"])
+        print(f"minhash verify={verify}: recall {recall:.3f} on the {positives:,} planted near copies with true "
+              f"Jaccard >= 0.8, precision {precision:.3f} (flags on planted exact/near copies over all flags)")
+    first = args.near_verify[0]
+    for verify in args.near_verify[1:]:
+        print(f"verify={first} over verify={verify} (medians of {args.repeat}): wall {wall[first] / wall[verify] - 1:+.1%}, "
+              f"CPU {cpu[first] / cpu[verify] - 1:+.1%}")
     print("\n| mode | ours docs/s | ours peak RSS MiB | reference docs/s | reference peak RSS MiB | speed-up |")
     print("|---|---|---|---|---|---|")
     for row in rows:

@@ -130,7 +130,7 @@ def main() -> None:
     print("|---|" + "---|" * (len(buckets) + 3))
     rows = []
     for index, (label, setting) in enumerate(NEAR_SETTINGS.items()):
-        wall, _ = ours(out, {"minhash": setting}, args.workers, f"near{index}")
+        wall = ours(out, {"minhash": setting}, args.workers, f"near{index}").wall
         flagged = {d for d, s in flags(out, f"near{index}", f"near{index}__minhash__duplicate").items() if s}
         rows.append((label, near_scores(truth, order, flagged), wall))
     for bands, rows_per_band in ((14, 8), (28, 4)):

@@ -42,9 +42,10 @@ def floor(files: list[str]) -> int:
     return count
 
 
-def timed_floor(num_documents: int, seed: int) -> tuple[Path, list[str], float, int, float]:
-    """The corpus (made once), its files and uncompressed MB, and (documents, seconds) of the floor."""
-    root = ensure_corpus(num_documents, seed)
+def timed_floor(num_documents: int, seed: int, root: Path | None = None) -> tuple[Path, list[str], float, int, float]:
+    """The corpus (the sample corpus made once, unless ``root`` is given), its files and
+    uncompressed MB, and (documents, seconds) of the floor."""
+    root = root or ensure_corpus(num_documents, seed)
     files = expand(str(root / "documents"))
     size_mb = uncompressed_bytes(files) / 1e6
     started = time.perf_counter()

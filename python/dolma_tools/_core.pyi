@@ -25,6 +25,7 @@ __all__ = [
     "MinHasher",
     "jaccard",
     "jaccard_pairs",
+    "sorted_sets",
     "LshIndex",
     "lsh_clusters",
     "optimal_bands",
@@ -35,6 +36,7 @@ __all__ = [
     "StringColumn",
     "scan_documents",
     "encode_attribute_lines",
+    "metadata_offsets",
     "paragraph_keys",
     "paragraph_ngrams",
     "document_ngrams",
@@ -183,11 +185,11 @@ class MinHasher:
     @property
     def mode(self) -> Literal["word", "char"]: ...
     def signatures(self, docs: Sequence[str] | StringColumn) -> NDArray[np.uint32]: ...
-    def signatures_and_sets(
+    def signatures_and_fingerprints(
         self, docs: Sequence[str] | StringColumn
     ) -> tuple[NDArray[np.uint32], NDArray[np.uint32], NDArray[np.uint64]]:
-        """``(signatures, values, offsets)``: text i's shingle set is ``values[offsets[i]:offsets[i + 1]]``
-        (the top 32 bits of its shingle hashes, sorted, distinct)."""
+        """``(signatures, values, offsets)``: text i's shingle fingerprints are ``values[offsets[i]:offsets[i + 1]]``
+        (the top 32 bits of its shingle hashes, in shingle order, repeats included; see `sorted_sets`)."""
     def signature(self, text: str) -> NDArray[np.uint32]: ...
     def signature_from_hashes(self, hashes: NDArray[np.uint64]) -> NDArray[np.uint32]: ...
     def shingles(self, text: str) -> list[str]: ...
@@ -196,10 +198,13 @@ class MinHasher:
 def jaccard(a: NDArray[np.uint32], b: NDArray[np.uint32]) -> float:
     """Estimated Jaccard similarity of two signatures: the fraction of equal slots."""
 
+def sorted_sets(values: NDArray[np.uint32], offsets: NDArray[np.uint64]) -> tuple[NDArray[np.uint32], NDArray[np.uint64]]:
+    """Fingerprint lists (``values[offsets[i]:offsets[i + 1]]``) as shingle sets: each sorted, without repeats."""
+
 def jaccard_pairs(
     values: NDArray[np.uint32], offsets: NDArray[np.uint64], left: NDArray[np.uint32], right: NDArray[np.uint32]
 ) -> NDArray[np.float64]:
-    """Exact Jaccard of shingle sets ``left[k]`` and ``right[k]`` (sets as ``signatures_and_sets`` gives them)."""
+    """Exact Jaccard of shingle sets ``left[k]`` and ``right[k]`` (sets as ``sorted_sets`` gives them)."""
 
 def optimal_bands(
     threshold: float, num_perm: int, *, fp_weight: float = 0.5, fn_weight: float = 0.5
@@ -316,15 +321,22 @@ class StringColumn:
     @staticmethod
     def concat(columns: Sequence[StringColumn]) -> StringColumn: ...
     def to_arrays(self) -> tuple[NDArray[np.uint8], NDArray[np.int64]]: ...
+    def byte_lengths(self) -> NDArray[np.int64]: ...
     def char_lengths(self) -> NDArray[np.int64]: ...
+    def word_counts(self) -> NDArray[np.int64]:
+        """Maximal runs of bytes above 0x20 per string (ASCII spaces and controls separate words)."""
     def tolist(self) -> list[str]: ...
     def __len__(self) -> int: ...
     def __getitem__(self, key: int, /) -> str: ...
 
 def scan_documents(
     data: bytes, prefix: bytes | None = None, *, last: bool = False
-) -> tuple[StringColumn, StringColumn, list[int], int, int]:
-    """``(ids, texts, rejected, lines, consumed)`` of the whole JSONL lines of ``prefix + data``."""
+) -> tuple[StringColumn, StringColumn, StringColumn, list[int], int, int]:
+    """``(ids, texts, sources, rejected, lines, consumed)`` of the whole JSONL lines of ``prefix + data``."""
+
+def metadata_offsets(data: bytes) -> tuple[NDArray[np.int64], NDArray[np.int64], tuple[int, str] | None]:
+    """``(start, end, bad)`` of a decompressed token-shard metadata CSV; ``bad`` is ``(row, reason)``
+    of the first malformed row (the arrays are then empty)."""
 
 def encode_attribute_lines(
     ids: StringColumn,

@@ -161,9 +161,26 @@ class Boundaries:
         return [names[i] for i in order.tolist()], rank[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
+def _read_offsets(shard: ShardInfo) -> Boundaries:
+    """Only the offsets, parsed in Rust: no CSV library to import or start (what ``check`` reads)."""
+    from dolma_tools._core import metadata_offsets
+    from dolma_tools.io.compression import DECOMPRESSION_ERRORS, read_blocks
+
+    try:
+        data = b"".join(read_blocks(shard.metadata_path, 64 << 20))
+    except (OSError, *DECOMPRESSION_ERRORS) as exc:
+        raise InputError(shard.metadata_path, None, "bad_shard_metadata", str(exc)) from None
+    start, end, bad = metadata_offsets(data)
+    if bad is not None:
+        raise InputError(shard.metadata_path, bad[0], "bad_shard_metadata", bad[1])
+    return Boundaries(start, end, None, shard)
+
+
 def read_boundaries(shard: ShardInfo, *, text: bool = True) -> Boundaries:
     """The metadata file of a shard (``start,end,id,source,provenance`` lines, gzip); with
     ``text=False`` only the offsets are kept (`Boundaries.value` then reads the file again)."""
+    if not text:
+        return _read_offsets(shard)
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -173,7 +190,7 @@ def read_boundaries(shard: ShardInfo, *, text: bool = True) -> Boundaries:
             read_options=pacsv.ReadOptions(column_names=list(METADATA_COLUMNS)),
             convert_options=pacsv.ConvertOptions(column_types={
                 "start": pa.int64(), "end": pa.int64(), "id": pa.string(), "source": pa.string(), "provenance": pa.string(),
-            }, include_columns=None if text else ["start", "end"]),
+            }),
         )
     except pa.lib.ArrowInvalid as exc:
         if "Empty CSV file" in str(exc):
@@ -181,7 +198,7 @@ def read_boundaries(shard: ShardInfo, *, text: bool = True) -> Boundaries:
         raise InputError(shard.metadata_path, None, "bad_shard_metadata", str(exc)) from None
     except OSError as exc:
         raise InputError(shard.metadata_path, None, "bad_shard_metadata", str(exc)) from None
-    return Boundaries(table.column("start").to_numpy(), table.column("end").to_numpy(), table if text else None, shard)
+    return Boundaries(table.column("start").to_numpy(), table.column("end").to_numpy(), table, shard)
 
 
 class DocumentSpan(NamedTuple):

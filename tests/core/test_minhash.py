@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dolma_tools._core import MinHasher, hash64, jaccard, set_num_threads
+from dolma_tools._core import MinHasher, hash64, jaccard, jaccard_pairs, set_num_threads, sorted_sets
 
 WORDS = [f"w{i}" for i in range(400)]
 
@@ -148,3 +148,23 @@ def test_word_shingle_hashes_are_the_documented_combination(
     # Equal shingles, equal hashes; the signature is that of the shingle hashes.
     assert np.array_equal(m.signature(text), m.signature_from_hashes(m.shingle_hashes(text)))
     assert np.array_equal(m.signatures([text])[0], m.signature(text))
+
+
+def test_fingerprints_become_sets_with_the_exact_jaccard() -> None:
+    """Phase 1 keeps each text's fingerprints unsorted, repeats included; `sorted_sets` makes the
+    sets that `jaccard_pairs` (and exact verification) read, for as many texts as asked."""
+    hasher = MinHasher(64, ngram=2)
+    texts = ["a b c a b", "", "a b c d", *(f"text {i} with words {i % 7}" for i in range(300))]
+    signatures, values, offsets = hasher.signatures_and_fingerprints(texts)
+    assert (signatures == hasher.signatures(texts)).all()
+    assert np.diff(offsets)[:3].tolist() == [4, 1, 3]  # a b, b c, c a, a b; the empty text is one shingle
+    assert values[:4].tolist() == (hasher.shingle_hashes("a b c a b") >> np.uint64(32)).astype(np.uint32).tolist()
+    set_values, set_offsets = sorted_sets(values, offsets)
+    first = set_values[:set_offsets[1]]
+    assert first.tolist() == sorted(set(values[:4].tolist()))
+    # {a b, b c, c a} and {a b, b c, c d}: 2 of 4
+    assert jaccard_pairs(set_values, set_offsets, np.array([0], np.uint32), np.array([2], np.uint32)).tolist() == [0.5]
+    again = sorted_sets(set_values, set_offsets)  # sets stay as they are
+    assert (again[0] == set_values).all() and (again[1] == set_offsets).all()
+    with pytest.raises(ValueError, match="offsets must run from 0"):
+        sorted_sets(values, offsets[:-1])

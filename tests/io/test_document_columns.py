@@ -1,10 +1,11 @@
-"""The Rust fast path for ids and texts (`iter_document_columns`) reads exactly what the msgspec
+"""The Rust fast path for ids, texts and sources (`iter_document_columns`) reads exactly what the msgspec
 reader (`iter_documents`) reads: the same documents, the same skips, the same first error."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import msgspec
@@ -53,23 +54,23 @@ TRICKY_LINES = [
 ]
 
 
-def read_slow(path: str, skip: bool) -> tuple[list[tuple[str, str]], object]:
+def read_slow(path: str, skip: bool) -> tuple[list[tuple[str, str, str]], object]:
     skips = SkipCounter() if skip else None
-    docs: list[tuple[str, str]] = []
+    docs: list[tuple[str, str, str]] = []
     try:
         for _, doc in iter_documents(path, skips=skips):
-            docs.append((doc.id, doc.text))
+            docs.append((doc.id, doc.text, doc.source))
     except InputError as error:
         return docs, (error.line, error.reason)
     return docs, dict(skips or {})
 
 
-def read_fast(path: str, skip: bool) -> tuple[list[tuple[str, str]], object]:
+def read_fast(path: str, skip: bool) -> tuple[list[tuple[str, str, str]], object]:
     skips = SkipCounter() if skip else None
-    docs: list[tuple[str, str]] = []
+    docs: list[tuple[str, str, str]] = []
     try:
         for columns in iter_document_columns(path, skips=skips):
-            docs.extend(zip(columns.ids.tolist(), columns.texts.tolist()))
+            docs.extend(zip(columns.ids.tolist(), columns.texts.tolist(), columns.sources.tolist()))
     except InputError as error:
         return docs, (error.line, error.reason)
     return docs, dict(skips or {})
@@ -168,11 +169,28 @@ def test_string_column_round_trips_and_checks_its_input() -> None:
         column[5]
 
 
+_WORD = re.compile(rb"[^\x00-\x20]+")
+_NASTY = st.text(st.one_of(st.sampled_from(list(" \t\n\r\x00\x01\x1f\x7f\xa0\u2028\u3000\u200b\ufeff!é中𝄞👩\u200d")),
+                           st.characters(blacklist_categories=("Cs",))), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NASTY, max_size=12))
+def test_column_measures_match_python(values: list[str]) -> None:
+    """Bytes, code points and words (runs of bytes above 0x20), as ``stats`` counts them."""
+    column = StringColumn.from_list(values)
+    assert column.byte_lengths().tolist() == [len(v.encode()) for v in values]
+    assert column.char_lengths().tolist() == [len(v) for v in values]
+    assert column.word_counts().tolist() == [len(_WORD.findall(v.encode())) for v in values]
+
+
 def test_scan_reports_lines_as_split_does_and_carries_the_unfinished_line() -> None:
-    ids, texts, rejected, lines, consumed = scan_documents(b'{"id":"a","text":"b"}\n\n{"id":"c","text":"d"}\n{"id"')
-    assert (ids.tolist(), texts.tolist(), rejected, lines, consumed) == (["a", "c"], ["b", "d"], [1], 3, 45)
-    ids, texts, rejected, lines, consumed = scan_documents(b':"e","text":"f"}', b'{"id"', last=True)
-    assert (ids.tolist(), texts.tolist(), rejected, lines, consumed) == (["e"], ["f"], [], 1, 16)
+    ids, texts, sources, rejected, lines, consumed = scan_documents(
+        b'{"id":"a","text":"b","source":"s"}\n\n{"id":"c","text":"d"}\n{"id"')
+    assert (ids.tolist(), texts.tolist(), sources.tolist(), rejected, lines, consumed) == (
+        ["a", "c"], ["b", "d"], ["s", ""], [1], 3, 58)
+    ids, texts, sources, rejected, lines, consumed = scan_documents(b':"e","source":"\\u00e9","text":"f"}', b'{"id"', last=True)
+    assert (ids.tolist(), texts.tolist(), sources.tolist(), rejected, lines, consumed) == (["e"], ["f"], ["é"], [], 1, 34)
 
 
 @pytest.mark.parametrize("cut", [0.3, 0.7])

@@ -123,6 +123,17 @@ def test_token_check_fails_on_a_missing_eos(in_quickstart: Path, tmp_path: Path)
     assert not result.passed and "part-00000.csv.gz:1: missing_eos" in result.detail
 
 
+def test_token_check_fails_on_a_malformed_metadata_row(in_quickstart: Path, tmp_path: Path) -> None:
+    folder, _ = _copy_tokens(in_quickstart, tmp_path)
+    with gzip.open(folder / "part-00000.csv.gz", "rt") as stream:
+        rows = stream.read().splitlines(keepends=True)
+    rows[2] = "x" + rows[2]
+    with gzip.open(folder / "part-00000.csv.gz", "wt") as stream:
+        stream.write("".join(rows))
+    result = tokens_verify([str(folder / "manifest.json")])
+    assert not result.passed and "part-00000.csv.gz:3: bad_shard_metadata: start is not an integer" in result.detail
+
+
 def test_token_check_fails_on_counts_and_tokenizer_hash(in_quickstart: Path, tmp_path: Path) -> None:
     folder, manifest = _copy_tokens(in_quickstart, tmp_path)
     changed = tmp_path / "tokenizer.json"

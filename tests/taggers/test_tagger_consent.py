@@ -216,5 +216,5 @@ def test_the_shortcuts_give_protegos_answer_for_every_agent(body: str, path: str
     url = f"https://x.example{path}"
     parser = Protego.parse(body)
     refused, star = HostRobots(body).refusals(url, DEFAULT_AGENTS)
-    assert refused == [a for a in DEFAULT_AGENTS if not parser.can_fetch(url, a)]
+    assert list(refused) == [a for a in DEFAULT_AGENTS if not parser.can_fetch(url, a)]
     assert star == (not parser.can_fetch(url, "*"))

@@ -10,7 +10,6 @@ from dolma_tools.io.jsonl import (
     iter_document_columns,
     iter_documents,
     iter_json,
-    iter_line_blocks,
     iter_lines,
     write_lines,
 )
@@ -35,7 +34,6 @@ __all__ = [
     "iter_document_columns",
     "iter_documents",
     "iter_json",
-    "iter_line_blocks",
     "iter_lines",
     "list_names",
     "open_read",

@@ -161,10 +161,14 @@ def iter_documents(
 
 @dataclasses.dataclass(frozen=True)
 class DocumentColumns:
-    """The ``id`` and ``text`` of a run of documents, packed (no Python object per document)."""
+    """The ``id``, ``text`` and ``source`` of a run of documents, packed (no Python object per document)."""
 
     ids: StringColumn
     texts: StringColumn
+    sources: StringColumn
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 def iter_document_columns(
@@ -173,8 +177,8 @@ def iter_document_columns(
     skips: SkipCounter | None = None,
     transport_params: dict | None = None,
 ) -> Iterator[DocumentColumns]:
-    """The ``id`` and ``text`` of every document of a file, a block at a time, for stages that need
-    nothing else: the same documents, errors and skips as `iter_documents`, read several times faster.
+    """The ``id``, ``text`` and ``source`` of every document of a file, a block at a time, for stages
+    that need nothing else: the same documents, errors and skips as `iter_documents`, read several times faster.
 
     JSONL blocks are scanned in Rust (``scan_documents``); a line the scanner refuses is decoded
     here as `iter_documents` decodes it, so errors keep their file, line and reason, and a line
@@ -190,11 +194,12 @@ def iter_document_columns(
             last = not data
             if last and not tail:
                 break
-            ids, texts, rejected, lines, consumed = scan_documents(data, tail, last=last)
+            ids, texts, sources, rejected, lines, consumed = scan_documents(data, tail, last=last)
+            columns = DocumentColumns(ids, texts, sources)
             if rejected:
-                ids, texts = _arbitrate(path, first, tail + data[:consumed], last, ids, texts, rejected, skips)
-            if len(ids):
-                yield DocumentColumns(ids, texts)
+                columns = _arbitrate(path, first, tail + data[:consumed], last, columns, rejected, skips)
+            if len(columns.ids):
+                yield columns
             first += lines
             tail = data[consumed:] if lines else tail + data  # (a line longer than a block)
     except (*_READ_ERRORS, InputError) as exc:
@@ -204,8 +209,8 @@ def iter_document_columns(
         skips.handle(error)  # with skips, only a damaged archive gets here: its damaged tail is one skip
 
 
-def _arbitrate(path: str, first: int, scanned: bytes, last: bool, ids: StringColumn, texts: StringColumn,
-               rejected: list[int], skips: SkipCounter | None) -> tuple[StringColumn, StringColumn]:
+def _arbitrate(path: str, first: int, scanned: bytes, last: bool, columns: DocumentColumns,
+               rejected: list[int], skips: SkipCounter | None) -> DocumentColumns:
     """Decide the lines the scanner refused, in line order: errors are raised or counted; if msgspec
     accepts one, the block's columns are rebuilt with it in its place."""
     lines = scanned.split(b"\n")
@@ -221,33 +226,34 @@ def _arbitrate(path: str, first: int, scanned: bytes, last: bool, ids: StringCol
                 raise error from None
             skips.handle(error)
     if not accepted:
-        return ids, texts
+        return columns
     refused = set(rejected)
-    fast = iter(range(len(ids)))
-    id_list: list[str] = []
-    text_list: list[str] = []
+    fast = iter(range(len(columns.ids)))
+    documents: list[Document] = []
     for index in range(len(lines)):
         if index in accepted:
-            id_list.append(accepted[index].id)
-            text_list.append(accepted[index].text)
+            documents.append(accepted[index])
         elif index not in refused:
             position = next(fast)
-            id_list.append(ids[position])
-            text_list.append(texts[position])
-    return StringColumn.from_list(id_list), StringColumn.from_list(text_list)
+            documents.append(Document(id=columns.ids[position], text=columns.texts[position],
+                                      source=columns.sources[position]))
+    return _packed(documents)
+
+
+def _packed(documents: list[Document]) -> DocumentColumns:
+    return DocumentColumns(StringColumn.from_list([d.id for d in documents]), StringColumn.from_list([d.text for d in documents]),
+                           StringColumn.from_list([d.source for d in documents]))
 
 
 def _columns_of_documents(documents: Iterator[tuple[int, Document]], batch: int = 8192) -> Iterator[DocumentColumns]:
-    ids: list[str] = []
-    texts: list[str] = []
+    run: list[Document] = []
     for _, doc in documents:
-        ids.append(doc.id)
-        texts.append(doc.text)
-        if len(ids) == batch:
-            yield DocumentColumns(StringColumn.from_list(ids), StringColumn.from_list(texts))
-            ids, texts = [], []
-    if ids:
-        yield DocumentColumns(StringColumn.from_list(ids), StringColumn.from_list(texts))
+        run.append(doc)
+        if len(run) == batch:
+            yield _packed(run)
+            run = []
+    if run:
+        yield _packed(run)
 
 
 def iter_json(path: str, *, transport_params: dict | None = None) -> Iterator[tuple[int, Any]]:
@@ -268,12 +274,6 @@ def write_lines(path: str, lines: Iterable[bytes], transport_params: dict | None
             stream.write(line)
             count += 1
     return count
-
-
-def iter_line_blocks(path: str, transport_params: dict | None = None) -> Iterator[tuple[int, bytes]]:
-    """``(number of its first line, block)``: the decompressed file as blocks of whole lines
-    joined by ``\\n``, for readers that scan a block at a time (a damaged archive is an `InputError`)."""
-    return _line_blocks(path, transport_params)
 
 
 def decode_document_line(path: str, line_number: int, line: bytes) -> Document:

@@ -3,7 +3,8 @@
 One column per document field and one per attribute key (``<set>__<tagger>__<key>``). A key whose
 every value is a single span over the whole text (DESIGN.md: a document-level value) becomes a
 float column; a document without it is null. Any other key keeps its spans: a list of
-``{start, end, score}`` per document, offsets in code points.
+``{start, end, score}`` per document, offsets in code points. A key with a string score (the
+survivor id of a MinHash ``__survivor`` key) has strings for values instead of floats.
 """
 
 from __future__ import annotations
@@ -28,14 +29,16 @@ def documents_table(rows: Sequence[tuple[Document, dict[str, list]]]) -> pyarrow
 
     table = pa.Table.from_pylist([doc.to_dict() for doc, _ in rows])
     lengths = [len(doc.text) for doc, _ in rows]
-    span = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("score", pa.float64())])
     keys = sorted({key for _, attributes in rows for key in attributes})
     for key in keys:
         values: list[Any] = [attributes.get(key) for _, attributes in rows]
+        textual = any(isinstance(span[2], str) for spans in values if spans for span in spans)
+        kind, score = (pa.string(), str) if textual else (pa.float64(), float)
         if _document_level(values, lengths):
-            column = pa.array([float(spans[0][2]) if spans else None for spans in values], pa.float64())
+            column = pa.array([score(spans[0][2]) if spans else None for spans in values], kind)
         else:
-            column = pa.array([None if spans is None else [{"start": s, "end": e, "score": float(v)} for s, e, v in spans]
+            span = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("score", kind)])
+            column = pa.array([None if spans is None else [{"start": s, "end": e, "score": score(v)} for s, e, v in spans]
                                for spans in values], pa.list_(span))
         table = table.append_column(key, column)
     return table

@@ -97,6 +97,25 @@ impl StringColumn {
         (0..self.len()).map(|i| self.get(i)).collect()
     }
 
+    /// The length of each string in UTF-8 bytes.
+    pub fn byte_lengths(&self) -> Vec<i64> {
+        self.offsets.windows(2).map(|w| (w[1] - w[0]) as i64).collect()
+    }
+
+    /// The words of each string: maximal runs of bytes above 0x20, so ASCII spaces and control
+    /// characters separate words and every other character (no-break spaces included) does not.
+    pub fn word_counts(&self) -> Vec<i64> {
+        self.offsets
+            .windows(2)
+            .map(|w| {
+                let bytes = &self.data[w[0]..w[1]];
+                let Some(&first) = bytes.first() else { return 0 };
+                // A word starts at a non-blank byte that opens the string or follows a blank one.
+                (word_starts_after(&bytes[..bytes.len() - 1], &bytes[1..]) + usize::from(first > 0x20)) as i64
+            })
+            .collect()
+    }
+
     /// The length of each string in code points (Python's `len`).
     pub fn char_lengths(&self) -> Vec<i64> {
         self.offsets
@@ -122,6 +141,19 @@ impl StringColumn {
         self.offsets.truncate(len + 1);
         self.data.truncate(self.offsets[len]);
     }
+}
+
+/// How many `i` have `before[i]` blank (<= 0x20) and `after[i]` not: summed in runs of 255 with
+/// byte counters, which the compiler turns into vector code (a word-sized sum per byte does not).
+fn word_starts_after(before: &[u8], after: &[u8]) -> usize {
+    before
+        .chunks(255)
+        .zip(after.chunks(255))
+        .map(|(a, b)| {
+            let run = a.iter().zip(b).fold(0u8, |n, (&x, &y)| n.wrapping_add(u8::from(x <= 0x20) & u8::from(y > 0x20)));
+            usize::from(run)
+        })
+        .sum()
 }
 
 /// The spans of one attribute key in a file, as parallel arrays: `doc` (index of the document in
@@ -242,6 +274,8 @@ pub struct ScannedDocuments {
     pub ids: StringColumn,
     /// `text` of each accepted line, in line order.
     pub texts: StringColumn,
+    /// `source` of each accepted line (empty when absent, as `Document.source`), in line order.
+    pub sources: StringColumn,
     /// 0-based indices of the lines not accepted, ascending (for the caller to decide).
     pub rejected: Vec<usize>,
     /// Lines scanned.
@@ -292,31 +326,35 @@ pub fn scan_documents(prefix: &[u8], data: &[u8], last: bool) -> ScannedDocument
 
 impl ScannedDocuments {
     fn scan(&mut self, line: &[u8]) {
-        if !scan_line(line, &mut self.ids, &mut self.texts) {
+        if !scan_line(line, &mut self.ids, &mut self.texts, &mut self.sources) {
             self.rejected.push(self.lines);
         }
         self.lines += 1;
     }
 }
 
-/// Append the line's id and text and return true, or leave both columns as they were.
-fn scan_line(line: &[u8], ids: &mut StringColumn, texts: &mut StringColumn) -> bool {
+/// Append the line's id, text and source and return true, or leave the columns as they were.
+fn scan_line(line: &[u8], ids: &mut StringColumn, texts: &mut StringColumn, sources: &mut StringColumn) -> bool {
     // Every string (keys included) is parsed as `str`, which checks its UTF-8; any other non-ASCII
     // byte is a syntax error. (msgspec skips unknown values unchecked: refusing more is safe.)
-    let (id_count, text_count) = (ids.len(), texts.len());
+    let count = ids.len();
     let mut de = serde_json::Deserializer::from_slice(line);
-    let ok = de.deserialize_map(DocumentVisitor { ids, texts }).is_ok() && de.end().is_ok();
+    let ok = de.deserialize_map(DocumentVisitor { ids: &mut *ids, texts: &mut *texts, sources: &mut *sources }).is_ok()
+        && de.end().is_ok();
     if !ok {
-        ids.truncate_to(id_count);
-        texts.truncate_to(text_count);
+        for column in [ids, texts, sources] {
+            column.truncate_to(count);
+        }
     }
-    ok && ids.len() == id_count + 1 && texts.len() == text_count + 1
+    ok
 }
 
-/// The top-level object: appends `id` and `text`, checks the typed fields, ignores the rest.
+/// The top-level object: appends `id`, `text` and `source` (empty when absent), checks the typed
+/// fields, ignores the rest.
 struct DocumentVisitor<'c> {
     ids: &'c mut StringColumn,
     texts: &'c mut StringColumn,
+    sources: &'c mut StringColumn,
 }
 
 impl<'de> Visitor<'de> for DocumentVisitor<'_> {
@@ -338,7 +376,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
             match key {
                 Field::Id => map.next_value_seed(Append(self.ids))?,
                 Field::Text => map.next_value_seed(Append(self.texts))?,
-                Field::Source => map.next_value_seed(Typed::Str)?,
+                Field::Source => map.next_value_seed(Append(self.sources))?,
                 Field::Added | Field::Created => map.next_value_seed(Typed::StrOrNull)?,
                 Field::Metadata => map.next_value_seed(Typed::ObjectOrNull)?,
                 // Checked as msgspec checks a metadata value (stricter than its skip: refusing more is safe).
@@ -346,6 +384,9 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
             }
         }
         if seen[Field::Id as usize] && seen[Field::Text as usize] {
+            if !seen[Field::Source as usize] {
+                self.sources.push("");
+            }
             Ok(())
         } else {
             Err(de::Error::custom("missing id or text"))
@@ -519,6 +560,7 @@ mod tests {
         ));
         assert_eq!(out.ids.strs(), ["a", "c", "d"]);
         assert_eq!(out.texts.strs(), ["x\ny é", "z", "w"]);
+        assert_eq!(out.sources.strs(), ["s", "", ""]);
         assert_eq!(out.rejected, [1, 2]);
         assert_eq!(out.lines, 5);
         assert_eq!(out.texts.char_lengths(), [5, 1, 1]);
@@ -601,6 +643,9 @@ mod tests {
         let again = StringColumn::from_parts(column.data().to_vec(), column.offsets().to_vec()).unwrap();
         assert_eq!(again, column);
         assert_eq!(column.char_lengths(), [0, 5, 1]);
+        assert_eq!(column.byte_lengths(), [0, 6, 4]);
+        let words = StringColumn::from_strs(&["", " ", "a", " a b\t\tc\n", "x\u{a0}y\u{1}z", "é  𝄞"]);
+        assert_eq!(words.word_counts(), [0, 0, 1, 3, 2, 2]);
         let both = StringColumn::concat(&[&column, &column]);
         assert_eq!(both.strs(), ["", "héllo", "𝄞", "", "héllo", "𝄞"]);
         assert!(matches!(StringColumn::from_parts(vec![0xff], vec![0, 1]), Err(Error::InvalidArgument(_))));

@@ -7,6 +7,7 @@
 //! * [`lsh`]: banding of signatures and near-duplicate clusters.
 //! * [`jsonl`]: the `id` and `text` of JSONL documents into packed string columns (fast reads).
 //! * [`text`]: paragraphs, words and word n-gram hashes of texts (paragraph and n-gram modes).
+//! * [`offsets`]: the token offsets of a shard's metadata CSV (what `check` reads).
 //! * [`bpe`]: a byte-level BPE encoder with exactly the ids of Hugging Face `tokenizers`.
 //! * [`parallel`]: the fork-safe thread pool behind every parallel call.
 //! * [`error`]: the one error type.
@@ -18,6 +19,7 @@ pub mod hash;
 pub mod jsonl;
 pub mod lsh;
 pub mod minhash;
+pub mod offsets;
 pub mod parallel;
 pub mod text;
 

@@ -49,6 +49,19 @@ impl PyStringColumn {
         (self.0.data().to_vec().into_pyarray(py), offsets.into_pyarray(py))
     }
 
+    /// Each string's length in UTF-8 bytes, as int64.
+    fn byte_lengths<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
+        self.0.byte_lengths().into_pyarray(py)
+    }
+
+    /// Each string's words, as int64: maximal runs of bytes above 0x20 (ASCII spaces and control
+    /// characters separate words; other characters, no-break spaces included, do not).
+    fn word_counts<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
+        let column = &self.0;
+        let counts = py.detach(|| column.word_counts());
+        counts.into_pyarray(py)
+    }
+
     /// Each string's length in code points (Python's `len`), as int64.
     fn char_lengths<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
         self.0.char_lengths().into_pyarray(py)
@@ -77,11 +90,11 @@ impl PyStringColumn {
 }
 
 /// Scan the whole JSONL lines of `prefix + data` for Dolma documents, without joining them:
-/// `(ids, texts, rejected, lines, consumed)`. `prefix` is the unfinished line carried from the
+/// `(ids, texts, sources, rejected, lines, consumed)`. `prefix` is the unfinished line carried from the
 /// previous block; the lines scanned are `(prefix + data[:consumed]).split(b"\n")` less the empty
 /// piece after the last newline, `consumed` running through the last newline of `data` (all of
-/// it when `last`, the end of the file, where the final piece is a line too). `ids` and `texts`
-/// are the columns of the lines accepted; `rejected` the 0-based indices of the lines not
+/// it when `last`, the end of the file, where the final piece is a line too). `ids`, `texts` and
+/// `sources` (empty where absent) are the columns of the lines accepted; `rejected` the 0-based indices of the lines not
 /// accepted (decode those with the Python reader: it raises the precise error, or accepts a line
 /// this stricter scanner refused). Releases the GIL.
 #[pyfunction]
@@ -91,10 +104,10 @@ pub(crate) fn scan_documents(
     data: &Bound<'_, PyBytes>,
     prefix: Option<&Bound<'_, PyBytes>>,
     last: bool,
-) -> (PyStringColumn, PyStringColumn, Vec<usize>, usize, usize) {
+) -> (PyStringColumn, PyStringColumn, PyStringColumn, Vec<usize>, usize, usize) {
     let (data, prefix) = (data.as_bytes(), prefix.map_or(&b""[..], |p| p.as_bytes()));
     let out = py.detach(|| jsonl::scan_documents(prefix, data, last));
-    (PyStringColumn(out.ids), PyStringColumn(out.texts), out.rejected, out.lines, out.consumed)
+    (PyStringColumn(out.ids), PyStringColumn(out.texts), PyStringColumn(out.sources), out.rejected, out.lines, out.consumed)
 }
 
 type SpanArrays<'py> = (PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, i64>, PyReadonlyArray1<'py, u32>);

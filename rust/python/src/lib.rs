@@ -5,10 +5,11 @@
 //! * `arrow`: borrowing pyarrow string/binary arrays' buffers.
 //! * `hashing`: `hash64`, `hash64_batch`, thread-count settings.
 //! * `bloom`: `BloomFilter`, `BloomSizing`.
-//! * `minhash`: `MinHasher`, `jaccard`, `jaccard_pairs`.
+//! * `minhash`: `MinHasher`, `jaccard`, `sorted_sets`, `jaccard_pairs`.
 //! * `lsh`: `LshIndex`, `lsh_clusters`, `optimal_bands`, `lsh_band_keys`, `lsh_bucket_links`, `lsh_union`.
 //! * `jsonl`: `StringColumn`, `scan_documents`, `encode_attribute_lines`.
 //! * `text`: `paragraph_keys`, `paragraph_ngrams`, `document_ngrams`, `NGRAM_HASH_VERSION`.
+//! * `offsets`: `metadata_offsets`.
 //! * `bpe`: `ByteLevelBpe`.
 
 mod arrow;
@@ -20,6 +21,7 @@ mod hashing;
 mod jsonl;
 mod lsh;
 mod minhash;
+mod offsets;
 mod text;
 
 use pyo3::prelude::*;
@@ -37,6 +39,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<bloom::PyBloomFilter>()?;
     m.add_class::<minhash::PyMinHasher>()?;
     m.add_function(wrap_pyfunction!(minhash::jaccard, m)?)?;
+    m.add_function(wrap_pyfunction!(minhash::sorted_sets, m)?)?;
     m.add_function(wrap_pyfunction!(minhash::jaccard_pairs, m)?)?;
     m.add_class::<lsh::PyLshIndex>()?;
     m.add_function(wrap_pyfunction!(lsh::lsh_clusters, m)?)?;
@@ -50,6 +53,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<jsonl::PyStringColumn>()?;
     m.add_function(wrap_pyfunction!(jsonl::scan_documents, m)?)?;
     m.add_function(wrap_pyfunction!(jsonl::encode_attribute_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(offsets::metadata_offsets, m)?)?;
     m.add("NGRAM_HASH_VERSION", dolma_tools_core::text::NGRAM_HASH_VERSION)?;
     m.add_class::<bpe::PyByteLevelBpe>()?;
     Ok(())

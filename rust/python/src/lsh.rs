@@ -212,7 +212,7 @@ impl PyLshIndex {
 
     /// `(cluster_id, similarity)` with exact verification: a candidate link is kept only when the
     /// Jaccard of the two documents' shingle sets reaches `threshold`. Set `k` (sorted uint32
-    /// fingerprints, `values[offsets[k]:offsets[k + 1]]`, as `MinHasher.signatures_and_sets`
+    /// fingerprints, `values[offsets[k]:offsets[k + 1]]`, as `sorted_sets`
     /// gives them) belongs to document `docs[k]` (ascending); `similarity` is the exact Jaccard
     /// with the cluster's representative.
     fn clusters_exact<'py>(

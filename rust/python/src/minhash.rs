@@ -78,18 +78,19 @@ impl PyMinHasher {
         Ok(arr.into_pyarray(py))
     }
 
-    /// Signatures as `signatures` gives them, with each text's shingle set: `(signatures, values,
-    /// offsets)`, set `i` being `values[offsets[i]:offsets[i + 1]]` (uint32 fingerprints, the top
-    /// 32 bits of the shingle hashes, sorted, distinct). One pass hashes the shingles for both.
+    /// Signatures as `signatures` gives them, with each text's shingle fingerprints: `(signatures,
+    /// values, offsets)`, text `i`'s being `values[offsets[i]:offsets[i + 1]]` (uint32, the top 32
+    /// bits of its shingle hashes, in shingle order, repeats included). One pass hashes the
+    /// shingles for both; `sorted_sets` makes sets of the few lists that verification needs.
     #[allow(clippy::type_complexity)]
-    fn signatures_and_sets<'py>(
+    fn signatures_and_fingerprints<'py>(
         &self,
         py: Python<'py>,
         docs: &Bound<'py, PyAny>,
     ) -> PyResult<(Bound<'py, PyArray2<u32>>, Bound<'py, PyArray1<u32>>, Bound<'py, PyArray1<u64>>)> {
         let texts = Texts::of(docs)?;
         let texts = texts.strs()?;
-        let (sigs, values, offsets) = py.detach(|| self.0.signatures_and_sets(&texts));
+        let (sigs, values, offsets) = py.detach(|| self.0.signatures_and_fingerprints(&texts));
         let arr = Array2::from_shape_vec((texts.len(), self.0.num_perm()), sigs)
             .map_err(|e| invalid_argument(e.to_string()))?;
         Ok((arr.into_pyarray(py), values.into_pyarray(py), offsets.into_pyarray(py)))
@@ -147,8 +148,22 @@ pub(crate) fn jaccard(a: PyReadonlyArray1<'_, u32>, b: PyReadonlyArray1<'_, u32>
     minhash::jaccard(&a, &b).py()
 }
 
+/// Lists of fingerprints (`values[offsets[i]:offsets[i + 1]]`, any order, repeats allowed, as
+/// `MinHasher.signatures_and_fingerprints` gives them) as shingle sets: `(values, offsets)`, each
+/// list sorted without repeats. Releases the GIL and runs in parallel.
+#[pyfunction]
+pub(crate) fn sorted_sets<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray1<'py, u32>,
+    offsets: PyReadonlyArray1<'py, u64>,
+) -> PyResult<(Bound<'py, PyArray1<u32>>, Bound<'py, PyArray1<u64>>)> {
+    let (values, offsets) = (values.as_slice()?, offsets.as_slice()?);
+    let (values, offsets) = py.detach(|| minhash::sets::sorted_sets(values, offsets)).py()?;
+    Ok((values.into_pyarray(py), offsets.into_pyarray(py)))
+}
+
 /// The exact Jaccard similarity of shingle sets `left[k]` and `right[k]` for each k (float64):
-/// sets as `MinHasher.signatures_and_sets` gives them (`values`, `offsets`).
+/// sets as `sorted_sets` gives them (`values`, `offsets`).
 #[pyfunction]
 pub(crate) fn jaccard_pairs<'py>(
     py: Python<'py>,

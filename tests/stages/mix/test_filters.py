@@ -88,3 +88,18 @@ def test_aggregations():
     assert not keep("any(pii__email)", {"q__pii__email": [[0, 3, 0.0]]})
     assert keep("pii__email == 1", spans)  # document value: the first span (none covers the text)
     assert keep("pii__email == 7", {"q__pii__email": [[2, 3, 1.0], [0, 10, 7.0]]})  # the covering span
+
+
+def test_string_scores_compare_as_strings_and_refuse_arithmetic():
+    # A MinHash `__survivor` key holds the survivor's id, a string (numeric-looking ids too).
+    survivor = {"dd__minhash__survivor": [[0, 10, "17"]]}
+    assert keep("minhash__survivor == '17'", survivor)
+    assert keep("minhash__survivor in ('3', '17')", survivor)
+    assert not keep("minhash__survivor == 17", survivor)  # a string never equals a number
+    assert keep("minhash__survivor and any(minhash__survivor) and count(minhash__survivor) == 1", survivor)
+    assert keep("covered(minhash__survivor) == 1", survivor)
+    assert not keep("any(minhash__survivor)", {"dd__minhash__survivor": [[0, 10, ""]]})
+    for expression in ("minhash__survivor > 1", "minhash__survivor + 1 > 0", "sum(minhash__survivor) > 0",
+                       "max(minhash__survivor) > 0", "min(minhash__survivor) > 0"):
+        with pytest.raises(EvalError, match="wrong_type"):
+            keep(expression, survivor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dolma_tools.stages.mix.filters import resolve_attribute
+from dolma_tools.stages.mix.filters import EvalError, resolve_attribute
 from dolma_tools.stages.mix.sampling import cap_threshold, copies, stream_seed, unit
 from dolma_tools.stages.mix.spans import SpanRule, apply_rules, merge
 
@@ -36,6 +36,13 @@ def test_overlapping_spans_merge_and_first_rule_wins():
 def test_score_range_selects_spans():
     attrs = {"r__t__dup": [[0, 2, 0.2], [3, 5, 0.9], [6, 8, 1.0]]}
     assert apply_rules("aa bb cc!", attrs, [rule("t__dup", "", 0.5, 0.95)])[0] == "aa  cc!"
+
+
+def test_score_range_on_string_scores_is_an_error():
+    attrs = {"r__minhash__survivor": [[0, 9, "12"]]}  # a survivor id, numeric-looking
+    assert apply_rules("aa bb cc!", attrs, [rule("minhash__survivor", "[dup]")])[0] == "[dup]"
+    with pytest.raises(EvalError, match="wrong_type: 'minhash__survivor' has string scores"):
+        apply_rules("aa bb cc!", attrs, [rule("minhash__survivor", "", 0.5)])
 
 
 @pytest.mark.parametrize("weight", [0.3, 1.0, 2.5])

@@ -1,9 +1,15 @@
 """Bloom filters for the exact modes: sizing printed up front, a memory check, persistent files.
 
 A persistent filter file carries the Rust core's header (size, hash count, seed; checked on
-load) and, beside it in ``<path>.json``, the fingerprint of the mode settings that produced its
-keys (key field, normalisation, n-gram size ...): keys hashed another way would never match, so
-a mismatch is an error rather than a silently useless filter.
+load) and, beside it in ``<path>.json`` (the manifest), the fingerprint of the mode settings that
+produced its keys (key field, normalisation, n-gram size ...): keys hashed another way would never
+match, so a mismatch is an error rather than a silently useless filter.
+
+A filter decided in P > 1 partitions (`dolma_tools.stages.dedupe.partitions`) is P files,
+``<path>.part-<p>-of-<P>``, each sized for 1/P of ``expected_items`` (or ``size_bytes``); the
+manifest records ``partitions``. A filter cannot be split or merged, so a run with another
+partition count is refused (`recorded_partitions`). With P = 1 the filter is ``<path>`` itself,
+as before partitions existed.
 """
 
 from __future__ import annotations
@@ -117,9 +123,37 @@ def hash_version_mismatch(old: dict, new: dict) -> str | None:
             f"match this version's scheme {new.get('ngram_hash_version')}")
 
 
+def partition_path(path: str, partition: int, partitions: int) -> str:
+    """The file of one partition of a persistent filter (``path`` itself when there is one)."""
+    return path if partitions == 1 else f"{path}.part-{partition:05d}-of-{partitions:05d}"
+
+
+def partition_config(config: BloomConfig, partition: int, partitions: int) -> BloomConfig:
+    """The filter of one partition: its own file, sized for its share of the keys."""
+    if partitions == 1:
+        return config
+    share = {"path": None if config.path is None else partition_path(config.path, partition, partitions)}
+    if config.expected_items is not None:
+        share["expected_items"] = -(-config.expected_items // partitions)
+    if config.size_bytes is not None:
+        share["size_bytes"] = -(-config.size_bytes // partitions)
+    return config.model_copy(update=share)
+
+
+def recorded_partitions(config: BloomConfig) -> int | None:
+    """The partition count of the persistent filter at ``config.path`` (None when there is none yet)."""
+    if config.path is None:
+        return None
+    meta = load_json(config.path + ".json")
+    if meta is not None:
+        return int(meta.get("partitions", 1))
+    return 1 if os.path.exists(config.path) else None
+
+
 def check_persistent(config: BloomConfig, mode_fingerprint: str, settings: dict, where: str) -> None:
-    """Before any work: an existing filter file must match the header and mode settings."""
-    if config.path is None or not os.path.exists(config.path):
+    """Before any work: an existing filter's files must match the header and mode settings."""
+    partitions = recorded_partitions(config)
+    if config.path is None or partitions is None:
         return
     meta = load_json(config.path + ".json")
     if meta is not None and meta.get("fingerprint") != mode_fingerprint:
@@ -131,7 +165,10 @@ def check_persistent(config: BloomConfig, mode_fingerprint: str, settings: dict,
             f"{where}.path: {config.path} was built with other key settings ({old}); "
             "use the same settings or another filter file"
         )
-    _load(config, sizing(config, 0, where), config.path, where, mmap=True)
+    for partition in range(partitions):
+        share = partition_config(config, partition, partitions)
+        if share.path is not None and os.path.exists(share.path):
+            _load(share, sizing(share, 0, where), share.path, where, mmap=True)
 
 
 def _load(config: BloomConfig, shape: BloomSizing, path: str, where: str, *, mmap: bool) -> BloomFilter:
@@ -177,11 +214,13 @@ def check_not_yet_added(config: BloomConfig, run: str, where: str) -> None:
         )
 
 
-def publish(pending: str, config: BloomConfig, mode_fingerprint: str, settings: dict, run: str) -> None:
-    """Copy an updated filter from the work folder to ``config.path`` (atomic rename), with its
-    settings and the runs whose keys it holds."""
+def publish(pending: list[str], config: BloomConfig, mode_fingerprint: str, settings: dict, run: str) -> None:
+    """Copy an updated filter (one file per partition) from the work folder to ``config.path``
+    (atomic renames), then the manifest: its settings, partitions and the runs whose keys it holds."""
     assert config.path is not None
     runs = (load_json(config.path + ".json") or {}).get("runs", [])
-    with open(pending, "rb") as source, atomic_writer(config.path) as target:
-        shutil.copyfileobj(source, target, 1 << 24)
-    save_json(config.path + ".json", {"fingerprint": mode_fingerprint, "settings": settings, "runs": [*runs, run]})
+    for partition, path in enumerate(pending):
+        with open(path, "rb") as source, atomic_writer(partition_path(config.path, partition, len(pending))) as target:
+            shutil.copyfileobj(source, target, 1 << 24)
+    save_json(config.path + ".json", {"fingerprint": mode_fingerprint, "settings": settings, "runs": [*runs, run],
+                                      "partitions": len(pending)})

@@ -19,6 +19,7 @@ from dolma_tools.stages.dedupe.modes.documents import DocumentsMode
 from dolma_tools.stages.dedupe.modes.minhash import MinhashMode
 from dolma_tools.stages.dedupe.modes.ngrams import NgramsMode
 from dolma_tools.stages.dedupe.modes.paragraphs import ParagraphsMode
+from dolma_tools.stages.dedupe.partitions import MAX_PARTITIONS
 
 
 
@@ -34,6 +35,11 @@ class DedupeSettings(ExecutionConfig):
     """Attribute run name: sidecars go to ``attributes/<name>/`` and keys start ``<name>__``."""
     work_dir: str | None = None
     """Intermediate hashes and decisions (resumable); default ``attributes/<name>/_work``."""
+    partitions: int | None = Field(default=None, ge=1, le=MAX_PARTITIONS)
+    """Key partitions the exact modes decide in, each a task with 1/P of the Bloom filter (the
+    survivors are the same for any count). Default: the count of the persistent filters named
+    (``bloom.path``; 1 for a new one), else 16; 1 is one filter in one task. docs/scale.md says
+    how to choose."""
     keep_work: bool = False
     """Keep the work folder after a successful run (it is removed by default: ~1 KB per document)."""
 

@@ -2,12 +2,14 @@
 
 Which copy survives is defined, not a race: the first by input order (file order as listed by
 ``documents``, then line). Workers only hash (phase 1: key, paragraph and n-gram hashes as u64
-arrays, MinHash signatures, eval-set overlaps), saved per file in the work folder. One process
-then walks the files in input order (phase 2) and inserts each file's hashes into the Bloom
-filter with the Rust batch ``insert_if_absent``, which answers "seen before?" in array order, or
-adds signatures to one LSH index and clusters; the decisions are saved per file. Workers then
-write the sidecars (phase 3). Phase 2 touches only arrays (tens of millions of keys a second),
-so the parallel phases carry the cost, and the result is the same for 1 or 64 workers.
+arrays, MinHash signatures, eval-set overlaps), saved per file in the work folder, the exact
+modes' keys grouped by key partition. Phase 2 decides: for the exact modes one task per key
+partition (``partitions``, `dolma_tools.stages.dedupe.partitions`) walks the files in input order
+and inserts its keys into its own Bloom filter with the Rust batch ``insert_if_absent``, which
+answers "seen before?" in array order; MinHash adds signatures to one LSH index and clusters in
+this process. Workers then write the sidecars (phase 3), gathering each file's decisions from the
+partitions. A key's copies all fall in one partition, so the result is the same for any number
+of partitions and workers.
 
 Reruns: every work file and sidecar is written atomically, phase 2 leaves ``decided.json``, and
 the work folder is named by a fingerprint of the settings and inputs. A finished run is skipped
@@ -37,8 +39,11 @@ from dolma_tools.errors import ConfigError
 from dolma_tools.io import attributes_path, attributes_root, expand
 from dolma_tools.io.compression import is_remote
 from dolma_tools.stages.base import Outcome, Phase, PhaseResult, Stage
+from dolma_tools.stages.dedupe import bloom as bloom_files
 from dolma_tools.stages.dedupe.config import DedupeConfig
 from dolma_tools.stages.dedupe.modes import Mode
+from dolma_tools.stages.dedupe.modes.filtered import BloomMode
+from dolma_tools.stages.dedupe.partitions import DEFAULT_PARTITIONS
 from dolma_tools.stages.dedupe.report import build_report, print_table
 from dolma_tools.stages.dedupe.tasks import HashTask, WriteTask
 from dolma_tools.stages.dedupe.work import WorkDir, array_length, load_arrays, load_json, run_fingerprint, save_arrays, save_json
@@ -46,21 +51,48 @@ from dolma_tools.stages.runner import PhaseRunner
 
 
 def check(config: DedupeConfig) -> None:
-    """Checks that need no input files: persistent filters and configured filter sizes."""
+    """Checks that need no input files: persistent filters, their partitions and configured filter sizes."""
     for mode in config.modes():
         mode.check()
+    partitions = resolve_partitions(config)
+    for mode in config.modes():
+        if isinstance(mode, BloomMode):
+            mode.check_memory(partitions)
+
+
+def resolve_partitions(config: DedupeConfig) -> int:
+    """``partitions``, else those of the persistent filters the run names (1 for a new one: one file
+    at ``bloom.path``, as before partitions), else the default. A filter is as many files as it has
+    partitions and cannot be split again: another count is refused."""
+    persistent = [mode for mode in config.modes() if isinstance(mode, BloomMode) and mode.settings.bloom.path]
+    recorded = {mode.where: count for mode in persistent
+                if (count := bloom_files.recorded_partitions(mode.settings.bloom)) is not None}
+    for where, count in recorded.items():
+        if count != (config.partitions or count):
+            raise ConfigError(
+                f"{where}.path: the filter there was built in {count} partition(s) but partitions is "
+                f"{config.partitions}; set partitions: {count}, or start a new filter file")
+    if len(set(recorded.values())) > 1:
+        raise ConfigError(f"persistent filters built in different partition counts ({recorded}); set 'partitions' "
+                          "and give filter files built with it")
+    return config.partitions or next(iter(recorded.values()), 1 if persistent else DEFAULT_PARTITIONS)
 
 
 def _work_dir(config: DedupeConfig, files: list[str]) -> WorkDir:
     root = config.work_dir or f"{attributes_root(files[0], config.name)}/_work"
     if is_remote(root):
         raise ConfigError(f"work_dir: {root} is remote; give a local folder with 'work_dir' for intermediate hashes")
-    return WorkDir(f"{root}/{run_fingerprint(config.sections(), files)}")
+    partitions = resolve_partitions(config)
+    return WorkDir(f"{root}/{run_fingerprint(config.sections(), files, partitions)}", partitions)
 
 
 def _decide(modes: list[Mode], files: list[str], work: WorkDir, phases: PhaseRunner) -> dict:
-    """Phase 2: one pass over every file's arrays in input order, then the deciders' own phases
-    (if any); saves decisions per file."""
+    """Phase 2: the modes' decision tasks (one per key partition) on the executor, then one pass of
+    the one-process deciders over every file's arrays in input order and the deciders' own phases
+    (out-of-core MinHash); saves decisions per file."""
+    tasks = [task for mode in modes for task in mode.decision_tasks(work, len(files))]
+    if tasks:
+        phases.run(Phase("dedupe:decide", tasks))
     quiet = phases.quiet
     deciders = {mode.name: decider for mode in modes if (decider := mode.decider(work, len(files), quiet)) is not None}
     doc_counts: list[int] = []
@@ -74,7 +106,8 @@ def _decide(modes: list[Mode], files: list[str], work: WorkDir, phases: PhaseRun
             decided.update({f"{name}/{key}": value for key, value in decider.add(own).items()})
         doc_counts.append(array_length(work.hashes(position), "lengths"))
         decisions.append(decided)
-    summary: dict = {"doc_counts": doc_counts, "figures": {}, "published": False}
+    summary: dict = {"doc_counts": doc_counts, "published": False,
+                     "figures": {mode.name: figures for mode in modes if (figures := mode.decision_figures(work))}}
     late: dict[str, Iterator[dict[str, np.ndarray]]] = {}
     for name, decider in deciders.items():
         for phase in decider.phases(doc_counts):
@@ -105,7 +138,7 @@ def _write_tasks(config: DedupeConfig, modes: list[Mode], files: list[str], work
     """Phase-3 tasks; ``firsts[i]`` is the global index of file i's first document (from phase 1)."""
     return [WriteTask(source=path, hashes=work.hashes(i), decisions=work.decisions(i),
                       output=attributes_path(path, config.name), name_prefix=config.name,
-                      first_index=firsts[i], modes=tuple(modes))
+                      first_index=firsts[i], modes=tuple(modes), work=work, position=i)
             for i, path in enumerate(files)]
 
 
@@ -146,7 +179,7 @@ class DedupeStage(Stage[DedupeConfig]):
             return self._finish(modes, files, work, root, phases.run(writing), phases.quiet)
         modes = [mode.prepare(work, phases.quiet) for mode in modes]
         hashing = [HashTask(source=path, output=work.hashes(i), modes=tuple(modes),
-                            skip_bad_lines=config.on_error == "skip")
+                            skip_bad_lines=config.on_error == "skip", work=work, position=i)
                    for i, path in enumerate(files)]
         phases.run(Phase("dedupe:hash", hashing))
         summary = load_json(work.decided)

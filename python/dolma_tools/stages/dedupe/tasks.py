@@ -23,7 +23,7 @@ from dolma_tools.executor.base import FileTask, Report
 from dolma_tools.io import SkipCounter, atomic_writer, iter_document_columns, iter_documents
 from dolma_tools.stages.dedupe.modes.base import Batch, FileView, Mode
 from dolma_tools.io.attributes import Sidecar
-from dolma_tools.stages.dedupe.work import load_arrays, save_arrays
+from dolma_tools.stages.dedupe.work import WorkDir, load_arrays, save_arrays
 
 BATCH = 8192
 """Documents hashed per batch when whole documents are decoded: bounds memory per worker."""
@@ -79,6 +79,9 @@ class HashTask(FileTask):
     output: str
     modes: tuple[Mode, ...]
     skip_bad_lines: bool
+    work: WorkDir
+    position: int
+    """The file's place in input order (names its work files)."""
 
     def run(self, report: Report) -> collections.Counter:
         skips = SkipCounter() if self.skip_bad_lines else None
@@ -109,13 +112,13 @@ class HashTask(FileTask):
                   "lengths": np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64),
                   "counters": np.frombuffer(msgspec.json.encode(counters), dtype=np.uint8)}
         for mode in self.modes:
-            for key, value in _concatenate(parts[mode.name], offsets).items():
-                arrays[f"{mode.name}/{key}"] = value
+            stored = mode.store_keys(_concatenate(parts[mode.name], offsets), self.work, self.position)
+            arrays.update({f"{mode.name}/{key}": value for key, value in stored.items()})
         save_arrays(self.output, arrays)
         return counters
 
 
-DECIDE_ONLY = ("/hash", "/para", "/signatures", "/set_values", "/set_sizes", "/keep")
+DECIDE_ONLY = ("/signatures", "/set_values", "/set_sizes", "/keep")
 """Suffixes of the arrays only phase 2 reads (phase 3 leaves them on disk)."""
 
 
@@ -136,10 +139,15 @@ class WriteTask(FileTask):
     name_prefix: str
     first_index: int
     modes: tuple[Mode, ...]
+    work: WorkDir
+    position: int
 
     def run(self, report: Report) -> collections.Counter:
         arrays = load_arrays(self.hashes, skip=DECIDE_ONLY)
         decided = load_arrays(self.decisions)
+        for mode in self.modes:
+            made = mode.task_decisions(self.work, self.position, mode_arrays(arrays, mode.name))
+            decided.update({f"{mode.name}/{key}": value for key, value in made.items()})
         ids = StringColumn.from_arrays(arrays["id_data"], arrays["id_offsets"])
         lengths = arrays["lengths"]
         sidecar = Sidecar()

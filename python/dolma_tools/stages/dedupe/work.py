@@ -1,8 +1,9 @@
 """The work folder: per-file hashes and decisions between the phases of a dedupe run.
 
-Layout under ``<work_dir>/<run fingerprint>/``: ``hashes/<i>.npz`` (phase 1), ``decisions/<i>.npz``
-and ``decided.json`` (phase 2), where ``i`` is the file's position
-in input order. Every file is written to a temporary name and renamed, so a killed run leaves
+Layout under ``<work_dir>/<run fingerprint>/``: ``hashes/<i>.npz`` and ``keys/<mode>/<i>.npy``
+(phase 1), ``partitions/<mode>/<p>-of-<P>.npy``, ``decisions/<i>.npz`` and ``decided.json``
+(phase 2), where ``i`` is the file's position in input order and ``p`` a key partition
+(`dolma_tools.stages.dedupe.partitions`). Every file is written to a temporary name and renamed, so a killed run leaves
 only complete files and a rerun picks up where it stopped. The fingerprint covers the mode
 settings and the input list, so a changed config never reuses stale work.
 """
@@ -23,28 +24,42 @@ from dolma_tools.io import atomic_writer, exists, open_read
 from dolma_tools.io.compression import is_remote
 
 
-WORK_FORMAT = 4
+WORK_FORMAT = 5
 """Layout of the work files; version 2 keeps ids as packed UTF-8 (``id_data``, ``id_offsets``);
 version 3 keeps each mode's phase-2 figures under ``figures`` in ``decided.json``; version 4
-keeps MinHash shingle sets and survivors (``survivor`` in place of ``cluster``)."""
+keeps MinHash shingle sets and survivors (``survivor`` in place of ``cluster``); version 5 keeps
+the exact modes' key hashes grouped by partition in ``keys/``."""
 
 
-def run_fingerprint(modes: dict[str, Any], files: list[str]) -> str:
-    """Digest of what the work files depend on: mode settings, input files (in order), the n-gram
-    hash scheme and the work-file layout (so work written by an older version is never resumed)."""
+def run_fingerprint(modes: dict[str, Any], files: list[str], partitions: int) -> str:
+    """Digest of what the work files depend on: mode settings, input files (in order), the key
+    partitions, the n-gram hash scheme and the work-file layout (so work written by an older
+    version is never resumed)."""
     payload = json.dumps({"modes": {k: v.model_dump(mode="json") for k, v in modes.items()}, "files": files,
-                          "ngram_hash_version": NGRAM_HASH_VERSION, "work_format": WORK_FORMAT}, sort_keys=True)
+                          "partitions": partitions, "ngram_hash_version": NGRAM_HASH_VERSION,
+                          "work_format": WORK_FORMAT}, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 class WorkDir:
-    """Paths of one run's work files."""
+    """Paths of one run's work files, and the number of key partitions its exact modes decide in."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, partitions: int = 1) -> None:
         self.root = root
+        self.partitions = partitions
 
     def hashes(self, index: int) -> str:
         return f"{self.root}/hashes/{index:06d}.npz"
+
+    def keys(self, mode: str, index: int) -> str:
+        return f"{self.root}/keys/{mode}/{index:06d}.npy"
+
+    def partition(self, mode: str, partition: int) -> str:
+        return f"{self.root}/partitions/{mode}/{partition:05d}-of-{self.partitions:05d}.npy"
+
+    def pending_partition(self, mode: str, partition: int) -> str:
+        """An updated persistent filter's partition, until it is published."""
+        return f"{self.root}/pending/{mode}/{partition:05d}-of-{self.partitions:05d}.bloom"
 
     def decisions(self, index: int) -> str:
         return f"{self.root}/decisions/{index:06d}.npz"

@@ -26,7 +26,8 @@ class ExtractConfig(ExecutionConfig):
     """``dolma-tools extract``: WARC/WET files to Dolma documents, one documents file per WARC file."""
 
     warcs: StrList = Field(min_length=1)
-    """WARC/WET files, folders or globs (``.warc``, ``.warc.gz``, ``.wet``, ``.wet.gz``; local or s3://)."""
+    """WARC/WET/ARC files, folders or globs (``.warc``, ``.warc.gz``, ``.wet``, ``.wet.gz``, ``.arc``,
+    ``.arc.gz``; local or s3://)."""
     destination: str
     """Output root: documents go to ``<destination>/documents/<source>/<warc name>.jsonl.gz``."""
     source: FileName = "common-crawl"

@@ -41,22 +41,37 @@ def _mime(content_type: str | None) -> str:
     return (content_type or "").split(";")[0].strip().lower()
 
 
-def convert(record: Record, warc_file: str, settings: Settings, extract: Extractor) -> Document | str:
-    """The document for ``record``, or the name of the reason it has none."""
+def _content_type(record: Record) -> str | None:
+    if record.record_type == "response" and record.http_status is not None:
+        return header(record.http_headers, "content-type")
+    return record.warc_content_type
+
+
+def header_reason(record: Record, settings: Settings) -> str | None:
+    """The reason ``record`` is no document that its headers alone give (before its payload is
+    read), or None."""
     if record.record_type == "response" and record.http_status is not None:
         if record.http_status // 100 != 2:
             return "http_status"
-        content_type = header(record.http_headers, "content-type")
-    elif record.record_type in ("resource", "conversion"):
-        content_type = record.warc_content_type
-    else:
+    elif record.record_type not in ("resource", "conversion"):
         return "not_response"
-    mime = _mime(content_type)
+    mime = _mime(_content_type(record))
     is_text = mime in _TEXT_TYPES and record.record_type != "response"
     if mime not in settings.html_types and not is_text:
         return "not_html"
-    if len(record.payload) > settings.max_payload_bytes:
+    if record.payload_length > settings.max_payload_bytes:
         return "too_large"
+    return None
+
+
+def convert(record: Record, warc_file: str, settings: Settings, extract: Extractor) -> Document | str:
+    """The document for ``record``, or the name of the reason it has none."""
+    reason = header_reason(record, settings)
+    if reason is not None:
+        return reason
+    content_type = _content_type(record)
+    mime = _mime(content_type)
+    is_text = mime in _TEXT_TYPES and record.record_type != "response"
     doc_id = document_id(record.record_id)
     if not doc_id:
         return "no_record_id"

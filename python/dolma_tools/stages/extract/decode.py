@@ -29,8 +29,9 @@ class Undecodable(ValueError):
 
 
 def header(headers: list[tuple[str, str]], name: str) -> str | None:
-    """The values of one HTTP header (case-insensitive), joined with ``, `` as RFC 9110 allows."""
-    values = [value for key, value in headers if key.lower() == name]
+    """The values of one HTTP header, joined with ``, `` as RFC 9110 allows; ``headers`` and ``name``
+    are lower-cased (`records.Record.http_headers`)."""
+    values = [value for key, value in headers if key == name]
     return ", ".join(values) if values else None
 
 

@@ -36,8 +36,10 @@ def _trafilatura() -> Extractor:
 
 
 EXTRACTORS: dict[str, Callable[[], Extractor]] = {"resiliparse": _resiliparse, "trafilatura": _trafilatura}
-REQUIRED_MODULES = {"resiliparse": ("resiliparse", "fastwarc"), "trafilatura": ("resiliparse", "fastwarc", "trafilatura")}
-"""Modules each extractor needs (the reader and the meta-tag parser are FastWARC and Resiliparse)."""
+REQUIRED_MODULES = {"resiliparse": ("resiliparse", "fastwarc", "warcio"),
+                    "trafilatura": ("resiliparse", "fastwarc", "warcio", "trafilatura")}
+"""Modules each extractor needs (the readers are FastWARC and, for ARC, warcio; the meta-tag parser
+is Resiliparse)."""
 
 
 def parse(html: str) -> object:

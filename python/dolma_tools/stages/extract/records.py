@@ -7,13 +7,17 @@ WARC). So each record's block is compared with its declared ``Content-Length``, 
 iteration ends the bytes after the last record are read again and must be exactly that record,
 its gzip members complete. A record whose declared length lies makes FastWARC fail on the record
 after it; the record is held back until the next one parses, so the suspect one is never emitted.
+
+Most records of a crawl are not documents (requests, images, scripts). A caller's ``wanted`` test
+sees each record before its payload is read; the payload of an unwanted one is consumed (and its
+length checked) without being copied.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from dolma_tools.errors import InputError
 from dolma_tools.io.compression import open_raw
@@ -22,7 +26,7 @@ TAIL_LIMIT = 256 << 20
 """Bytes after the last record read back for the end-of-file check (one record, in practice)."""
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Record:
     """One WARC record: what extraction needs, with the HTTP payload as raw bytes."""
 
@@ -35,7 +39,11 @@ class Record:
     warc_content_type: str
     http_status: int | None
     http_headers: list[tuple[str, str]]
+    """``(lower-cased name, value)`` in file order."""
     payload: bytes
+    """Empty when the reader's ``wanted`` test refused the record."""
+    payload_length: int
+    """The payload's length as the record declares it (checked against the bytes in the file)."""
 
 
 def _fastwarc():
@@ -45,43 +53,54 @@ def _fastwarc():
     return ArchiveIterator
 
 
-def _record(raw, path: str) -> Record:
-    """Copy one FastWARC record out, checking its block against the declared length."""
-    headers = raw.headers
-    declared = int(headers.get("Content-Length") or 0)
+def _record(raw, path: str, wanted: Callable[[Record], bool] | None) -> Record:
+    """Copy one FastWARC record out, checking its block against the declared length; the payload
+    stays empty when ``wanted`` says no."""
+    headers = {name.lower(): value for name, value in reversed(raw.headers.items())}  # the first of a name wins
+    record_type = str(raw.record_type)
     status = None
     http_headers: list[tuple[str, str]] = []
-    if raw.is_http:
+    if raw.is_http and record_type == "response":  # requests and revisits are never documents
         raw.parse_http(auto_decode="none")
         http = raw.http_headers
         status = http.status_code
-        http_headers = list(http.items())
+        http_headers = [(name.lower(), value) for name, value in http.items()]
     expected = raw.content_length
-    payload = raw.reader.read()
-    if len(payload) != expected:
+    record = Record(
+        offset=raw.stream_pos,
+        record_id=headers.get("warc-record-id") or "",
+        record_type=record_type,
+        date=headers.get("warc-date"),
+        url=headers.get("warc-target-uri"),
+        warc_content_type=headers.get("content-type") or "",
+        http_status=status,
+        http_headers=http_headers,
+        payload=b"",
+        payload_length=expected,
+    )
+    if wanted is None or wanted(record):
+        record.payload = raw.reader.read()
+        length = len(record.payload)
+    else:
+        length = raw.reader.consume()
+    if length != expected:
+        declared = int(headers.get("content-length") or 0)
         raise InputError(
             path, None, "truncated_record",
             f"record at byte {raw.stream_pos} declares {declared} bytes but the file ends after "
-            f"{declared - expected + len(payload)}",
+            f"{declared - expected + length}",
         )
-    return Record(
-        offset=raw.stream_pos,
-        record_id=headers.get("WARC-Record-ID") or "",
-        record_type=str(raw.record_type),
-        date=headers.get("WARC-Date"),
-        url=headers.get("WARC-Target-URI"),
-        warc_content_type=headers.get("Content-Type") or "",
-        http_status=status,
-        http_headers=http_headers,
-        payload=payload,
-    )
+    return record
 
 
-def iter_records(path: str, transport_params: dict | None = None) -> Iterator[Record]:
+def iter_records(path: str, transport_params: dict | None = None,
+                 wanted: Callable[[Record], bool] | None = None) -> Iterator[Record]:
     """Every record of a ``.warc``, ``.warc.gz``, ``.wet`` or ``.wet.gz`` file, in file order.
 
-    Raises `InputError` (``not_found``, ``truncated_record``, ``corrupt_record`` or
-    ``truncated_archive``) naming the byte offset; nothing after a damaged record is returned.
+    ``wanted(record)``, when given, decides from the headers alone whether the
+    payload is read; records it refuses come with an empty payload. Raises `InputError`
+    (``not_found``, ``truncated_record``, ``corrupt_record`` or ``truncated_archive``) naming the
+    byte offset; nothing after a damaged record is returned.
     """
     iterator_class = _fastwarc()
     held: Record | None = None
@@ -89,7 +108,7 @@ def iter_records(path: str, transport_params: dict | None = None) -> Iterator[Re
         with open_raw(path, transport_params) as stream:
             for raw in iterator_class(stream, parse_http=False, auto_decode="none"):
                 try:
-                    record = _record(raw, path)
+                    record = _record(raw, path, wanted)
                 except InputError:
                     if held is not None:
                         yield held  # complete: it was followed by a parsable record

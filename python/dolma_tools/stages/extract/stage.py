@@ -1,4 +1,4 @@
-"""The extract stage: WARC/WET files to Dolma documents, one task (and one output file) per input.
+"""The extract stage: WARC/WET/ARC files to Dolma documents, one task (and one output file) per input.
 
 Outputs go to ``<destination>/documents/<source>/<name>.jsonl.gz`` where ``<name>`` is the input's
 file name without its WARC extensions, so the other stages find them where they expect documents
@@ -19,15 +19,16 @@ from dolma_tools.stages.extract.convert import Settings
 from dolma_tools.stages.extract.tasks import ExtractTask
 from dolma_tools.stages.runner import PhaseRunner
 
-WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz", ".arc", ".arc.gz")
 
 
 def output_name(path: str) -> str:
-    """``CC-MAIN-x.warc.gz`` → ``CC-MAIN-x.jsonl.gz`` (``.warc.wet.gz`` → ``.wet.jsonl.gz``)."""
+    """``CC-MAIN-x.warc.gz`` → ``CC-MAIN-x.jsonl.gz`` (``.warc.wet.gz`` → ``.wet.jsonl.gz``,
+    ``IA-x.arc.gz`` → ``IA-x.arc.jsonl.gz``, apart from the WARC that warcio converts it to)."""
     name = os.path.basename(path.rstrip("/"))
     for suffix in sorted(WARC_SUFFIXES, key=len, reverse=True):
         if name.lower().endswith(suffix):
-            name = name[: -len(suffix)] + (".wet" if suffix.startswith(".wet") else "")
+            name = name[: -len(suffix)] + (suffix[:4] if suffix.startswith((".wet", ".arc")) else "")
             break
     return name + ".jsonl.gz"
 

@@ -8,9 +8,10 @@ import dataclasses
 from dolma_tools.errors import InputError
 from dolma_tools.executor.base import FileTask, Report
 from dolma_tools.io import atomic_writer, encode_json
-from dolma_tools.stages.extract.convert import Settings, convert
+from dolma_tools.stages.extract.convert import Settings, convert, header_reason
 from dolma_tools.stages.extract.html import EXTRACTORS, Extractor
-from dolma_tools.stages.extract.records import iter_records
+from dolma_tools.stages.extract.arc import is_arc, iter_arc_records
+from dolma_tools.stages.extract.records import Record, iter_records
 
 REPORT_EVERY = 256
 _worker_extractors: dict[str, Extractor] = {}
@@ -25,7 +26,7 @@ def _extractor_for_process(name: str) -> Extractor:
 
 @dataclasses.dataclass(frozen=True)
 class ExtractTask(FileTask):
-    """Extract the documents of one WARC/WET file.
+    """Extract the documents of one WARC/WET/ARC file.
 
     Counters: ``records``, ``record_type.<type>``, ``documents``, ``dropped.<reason>`` for records
     that are not documents (see `convert`), and ``skipped.<reason>`` for a damaged file under
@@ -42,9 +43,15 @@ class ExtractTask(FileTask):
         extract = _extractor_for_process(self.extractor)
         counters: collections.Counter = collections.Counter()
         unreported = 0
+        settings = self.settings
+
+        def wanted(record: Record) -> bool:
+            return header_reason(record, settings) is None
+
+        reader = iter_arc_records if is_arc(self.source) else iter_records
         with atomic_writer(self.output) as out:
             try:
-                for record in iter_records(self.source):
+                for record in reader(self.source, wanted=wanted):
                     counters["records"] += 1
                     counters[f"record_type.{record.record_type}"] += 1
                     result = convert(record, self.source, self.settings, extract)

@@ -31,9 +31,13 @@ Values of an attribute (a list of ``[start, end, score]`` spans)
     ``min(x)`` of the scores (``max``/``min`` of no spans: no value); ``covered(x)`` fraction of
     the text's code points inside at least one span (0 for an empty text); ``exists(x)`` whether
     the key (or metadata field) is there at all, never subject to the missing rule.
+    A score is a number, or a string for a few keys (the survivor id of a MinHash
+    ``__survivor``): a string compares with ``== != in`` (non-empty is true); arithmetic,
+    ``<``-style comparisons with a number and ``sum``/``max``/``min`` of one are a ``wrong_type``
+    error naming ``file:line``.
 
 Numbers
-    Integers and floats compare as numbers (``1 == 1.0``; scores are floats in attribute files).
+    Integers and floats compare as numbers (``1 == 1.0``; numeric scores are floats in attribute files).
     ``x / 0`` has no value.
 
 Missing values (``missing``: ``fail`` | ``false`` | a number)
@@ -152,12 +156,21 @@ def covered_fraction(spans: list, length: int) -> float:
     return total / length
 
 
+def _numbers(spans: list, function: str) -> list:
+    """The scores of ``spans``, which ``function`` needs to be numbers (a survivor id is a string)."""
+    scores = [s[2] for s in spans]
+    text = next((score for score in scores if isinstance(score, str)), None)
+    if text is not None:
+        raise EvalError("wrong_type", f"{function}() needs number scores, this attribute has strings ({text!r}, ...)")
+    return scores
+
+
 _AGGREGATE: dict[str, Callable[[list, int], Any]] = {
-    "any": lambda spans, _: any(s[2] != 0 for s in spans),
+    "any": lambda spans, _: any(bool(s[2]) for s in spans),
     "count": lambda spans, _: len(spans),
-    "sum": lambda spans, _: float(sum(s[2] for s in spans)),
-    "max": lambda spans, _: max((s[2] for s in spans), default=MISSING),
-    "min": lambda spans, _: min((s[2] for s in spans), default=MISSING),
+    "sum": lambda spans, _: float(sum(_numbers(spans, "sum"))),
+    "max": lambda spans, _: max(_numbers(spans, "max"), default=MISSING),
+    "min": lambda spans, _: min(_numbers(spans, "min"), default=MISSING),
     "covered": covered_fraction,
 }
 
@@ -328,8 +341,7 @@ class Filter:
                 spans = ref.spans(ctx.attributes)
                 if spans is None:
                     return absent(ref.name)
-                value = document_value(spans, ctx.length)
-                return value is not MISSING and value != 0
+                return _truth(document_value(spans, ctx.length))
 
             return flag, "bool"
 
@@ -339,7 +351,7 @@ class Filter:
                 return absent(ref.name)
             return present(document_value(spans, ctx.length), ref.name)
 
-        return value, _NUM
+        return value, _ANY  # a number, or a string (a survivor id)
 
     def _absent(self, name: str) -> Any:
         """What an absent key evaluates to under the missing rule."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dolma_tools.stages.mix.filters import AttributeRef
+from dolma_tools.stages.mix.filters import AttributeRef, EvalError
 
 
 class SpanRule:
@@ -28,6 +28,9 @@ class SpanRule:
         if not spans:
             return []
         low, high = self.min_score, self.max_score
+        if (low is not None or high is not None) and any(isinstance(span[2], str) for span in spans):
+            raise EvalError("wrong_type", f"{self.ref.name!r} has string scores ({spans[0][2]!r}, ...): "
+                                          "min_score and max_score need numbers")
         return [(int(s), int(e)) for s, e, score in spans
                 if (low is None or score >= low) and (high is None or score <= high)]
 

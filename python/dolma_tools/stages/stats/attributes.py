@@ -3,7 +3,9 @@
 For every key: ``spans``; ``documents`` that carry the key at all; ``documents_flagged``, those
 with a span whose score is not zero; ``characters_flagged``, the code points those spans cover
 (overlaps counted once, spans clipped to the text); and ``values``, the sketch of every span's
-score (one value per document for document-level keys).
+score (one value per document for document-level keys). A score may be a string (the survivor id
+of a MinHash ``__survivor`` key): it counts in ``spans`` and, when not empty, as a flag, but it is
+no number, so ``values`` leaves it out.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 
 from dolma_tools.stages.stats import sketch
 
-Record = dict[str, list[tuple[int, int, float]]]
+Record = dict[str, list[tuple[int, int, float | str]]]
 
 _SPAN_BASE = np.int64(1) << 40
 """Per-document offset that keeps the spans of different documents apart in one sorted array."""
@@ -32,9 +34,18 @@ def _covered(doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> int:
     return int(np.maximum(high - np.maximum(low, before), 0).sum())
 
 
+def _span_array(spans: list) -> np.ndarray:
+    """``start, end, score, flagged`` rows; a string score is NaN, flagged when not empty."""
+    if not any(type(span[2]) is str for span in spans):  # numpy would read "12" as a number
+        rows = np.array(spans, dtype=np.float64).reshape(-1, 3)
+        return np.column_stack([rows, rows[:, 2] != 0])
+    return np.array([(s, e, np.nan, bool(v)) if isinstance(v, str) else (s, e, v, v != 0) for s, e, v in spans],
+                    dtype=np.float64).reshape(-1, 4)
+
+
 def _key_stats(doc: np.ndarray, spans: np.ndarray, present: np.ndarray) -> dict:
     start, end, score = spans[:, 0].astype(np.int64), spans[:, 1].astype(np.int64), spans[:, 2]
-    flagged = score != 0
+    flagged = spans[:, 3] != 0
     return {
         "spans": int(len(doc)),
         "documents": int(present.sum()),
@@ -42,16 +53,6 @@ def _key_stats(doc: np.ndarray, spans: np.ndarray, present: np.ndarray) -> dict:
         "characters_flagged": _covered(doc[flagged], start[flagged], end[flagged]),
         "values": sketch.of_values(score[~np.isnan(score)]),
     }
-
-
-def _as_floats(spans: list) -> np.ndarray:
-    """Spans as an ``(n, 3)`` float array. A score that is not a number (the survivor id dedupe
-    writes for a near duplicate) becomes NaN: its span is flagged, and it has no value to sketch."""
-    try:
-        return np.array(spans, dtype=np.float64).reshape(-1, 3)
-    except (TypeError, ValueError):
-        numeric = [(start, end, score if isinstance(score, (int, float)) else np.nan) for start, end, score in spans]
-        return np.array(numeric, dtype=np.float64).reshape(-1, 3)
 
 
 def measure(records: Sequence[Record], lengths: np.ndarray, groups: np.ndarray, group_count: int) -> list[dict]:
@@ -65,7 +66,7 @@ def measure(records: Sequence[Record], lengths: np.ndarray, groups: np.ndarray, 
         holders = np.fromiter((i for i, _ in entries), dtype=np.int64, count=len(entries))
         counts = np.fromiter((len(s) for _, s in entries), dtype=np.int64, count=len(entries))
         doc = np.repeat(holders, counts)
-        spans = _as_floats([span for _, s in entries for span in s])
+        spans = _span_array([span for _, s in entries for span in s])
         spans[:, 0] = np.clip(spans[:, 0], 0, lengths[doc])
         spans[:, 1] = np.clip(spans[:, 1], spans[:, 0], lengths[doc])
         for group in np.unique(groups[holders]).tolist():

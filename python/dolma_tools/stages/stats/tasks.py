@@ -19,16 +19,33 @@ import numpy as np
 
 from dolma_tools.errors import InputError
 from dolma_tools.executor.base import FileTask, Report
-from dolma_tools.io import SkipCounter, atomic_writer, iter_attributes
+from dolma_tools.io import DocumentColumns, SkipCounter, atomic_writer, iter_attributes, iter_document_columns
 from dolma_tools.stages.stats import attributes, sketch
 from dolma_tools.stages.stats.merge import merge
-from dolma_tools.stages.stats.reader import Block, iter_blocks
 from dolma_tools.tokens import ShardInfo, read_boundaries
 
 
 def _write_partial(path: str, partial: dict[str, Any]) -> None:
     with atomic_writer(path) as stream:
         stream.write(msgspec.json.encode(partial))
+
+
+def measures(block: DocumentColumns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per document: UTF-8 bytes, characters (code points) and words, counted in Rust over the
+    whole block. A word is a maximal run of bytes above 0x20: ASCII spaces and control characters
+    separate words, other characters (no-break spaces included) do not."""
+    texts = block.texts
+    return texts.byte_lengths(), texts.char_lengths(), texts.word_counts()
+
+
+def _groups(sources: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct sources, sorted, and each document's index into them (a file usually has one
+    source: then no sort of the documents at all)."""
+    names = sorted(set(sources))
+    if len(names) == 1:
+        return names, np.zeros(len(sources), dtype=np.int64)
+    index = {name: number for number, name in enumerate(names)}
+    return names, np.fromiter((index[source] for source in sources), dtype=np.int64, count=len(sources))
 
 
 def _document_section(sizes: np.ndarray, characters: np.ndarray, words: np.ndarray) -> dict[str, Any]:
@@ -48,7 +65,7 @@ class _Sidecar:
         self.path = path
         self.lines = iter_attributes(path)
 
-    def take(self, block: Block) -> list[attributes.Record]:
+    def take(self, block: DocumentColumns) -> list[attributes.Record]:
         records = []
         for doc_id, line in itertools.zip_longest(block.ids, itertools.islice(self.lines, len(block))):
             if line is None:
@@ -81,7 +98,7 @@ class DocumentStatsTask(FileTask):
         sidecars = [_Sidecar(path) for path in self.sidecars]
         partial: dict[str, Any] = {"sources": {}, "skipped": {}, "clusters": {}}
         documents = 0
-        for block in iter_blocks(self.source, skips):
+        for block in iter_document_columns(self.source, skips=skips):
             self._measure(block, [s.take(block) for s in sidecars], partial)
             documents += len(block)
             report(len(block))
@@ -93,14 +110,14 @@ class DocumentStatsTask(FileTask):
         counters.update({f"skipped.{reason}": n for reason, n in (skips or {}).items()})
         return counters
 
-    def _measure(self, block: Block, sidecar_records: list[list[attributes.Record]], partial: dict[str, Any]) -> None:
-        names, groups = np.unique(np.asarray(block.sources, dtype=object), return_inverse=True)
-        sizes, characters, words = block.measures()
+    def _measure(self, block: DocumentColumns, sidecar_records: list[list[attributes.Record]], partial: dict[str, Any]) -> None:
+        names, groups = _groups(block.sources.tolist())
+        sizes, characters, words = measures(block)
         records = [dict(collections.ChainMap(*reversed(per_doc))) for per_doc in zip(*sidecar_records)] if sidecar_records else []
         key_sections = attributes.measure(records, characters, groups, len(names)) if records else [{}] * len(names)
         prefix = self.language or attributes.language_prefix(records)
         languages = attributes.top_languages(records, prefix) if records and prefix else None
-        for group, source in enumerate(names.tolist()):
+        for group, source in enumerate(names):
             mine = groups == group
             section = _document_section(sizes[mine], characters[mine], words[mine])
             section["attributes"] = key_sections[group]

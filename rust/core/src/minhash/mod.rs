@@ -149,30 +149,36 @@ impl MinHasher {
         sig
     }
 
-    /// Signatures of a batch (as [`Self::signatures`]) and the shingle set of each document (see
-    /// [`sets`]), flat: `(signatures, values, offsets)` with `offsets.len() == docs.len() + 1`.
-    /// The shingles are hashed once for both.
-    pub fn signatures_and_sets<S: AsRef<str> + Sync>(&self, docs: &[S]) -> (Vec<u32>, Vec<u32>, Vec<u64>) {
+    /// Signatures of a batch (as [`Self::signatures`]) and the shingle fingerprints of each
+    /// document (see [`sets`]) in shingle order, repeats included: `(signatures, values, offsets)`
+    /// with `offsets.len() == docs.len() + 1`. The shingles are hashed once for both; making the
+    /// fingerprints sets ([`sets::sorted_sets`]) is left to the few documents that need it.
+    pub fn signatures_and_fingerprints<S: AsRef<str> + Sync>(&self, docs: &[S]) -> (Vec<u32>, Vec<u32>, Vec<u64>) {
+        const DOCS: usize = 64;
         let p = self.num_perm();
         let mut out = vec![0u32; docs.len() * p];
-        let per_doc: Vec<Vec<u32>> = parallel::install(|| {
-            out.par_chunks_mut(p)
-                .zip(docs.par_iter())
-                .with_min_len(16)
-                .map_init(Buffers::default, |scratch, (sig, doc)| {
-                    self.signature_with(doc.as_ref(), scratch, sig);
-                    let mut set = Vec::new();
-                    sets::fingerprints(&scratch.hashes, &mut set);
-                    set
+        let parts: Vec<(Vec<u32>, Vec<u64>)> = parallel::install(|| {
+            out.par_chunks_mut(p * DOCS)
+                .zip(docs.par_chunks(DOCS))
+                .map_init(Buffers::default, |scratch, (sigs, chunk)| {
+                    let (mut values, mut sizes) = (Vec::new(), Vec::with_capacity(chunk.len()));
+                    for (sig, doc) in sigs.chunks_mut(p).zip(chunk) {
+                        self.signature_with(doc.as_ref(), scratch, sig);
+                        values.extend(scratch.hashes.iter().map(|&h| sets::fingerprint(h)));
+                        sizes.push(scratch.hashes.len() as u64);
+                    }
+                    (values, sizes)
                 })
                 .collect()
         });
         let mut offsets = Vec::with_capacity(docs.len() + 1);
         offsets.push(0u64);
-        let mut values = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
-        for set in per_doc {
-            values.extend_from_slice(&set);
-            offsets.push(values.len() as u64);
+        let mut values = Vec::with_capacity(parts.iter().map(|(v, _)| v.len()).sum());
+        for (part, sizes) in parts {
+            values.extend_from_slice(&part);
+            for size in sizes {
+                offsets.push(offsets[offsets.len() - 1] + size);
+            }
         }
         (out, values, offsets)
     }
@@ -280,12 +286,21 @@ mod tests {
     fn sets_come_with_the_same_signatures() {
         let m = MinHasher::new(16, 3, ShingleConfig { ngram: 2, ..Default::default() }).unwrap();
         let docs = ["a b c a b", "", "x"];
-        let (sigs, values, offsets) = m.signatures_and_sets(&docs);
+        let (sigs, values, offsets) = m.signatures_and_fingerprints(&docs);
         assert_eq!(sigs, m.signatures(&docs));
-        assert_eq!(offsets, [0, 3, 4, 5]); // {a b, b c, c a}; the empty text and "x" are one shingle each
-        let mut want = Vec::new();
-        sets::fingerprints(&m.shingle_hashes("a b c a b"), &mut want);
-        assert_eq!(values[..3], want);
+        assert_eq!(offsets, [0, 4, 5, 6]); // a b, b c, c a, a b; the empty text and "x" are one shingle each
+        let want: Vec<u32> = m.shingle_hashes("a b c a b").iter().map(|&h| sets::fingerprint(h)).collect();
+        assert_eq!(values[..4], want);
+        let (set_values, set_offsets) = sets::sorted_sets(&values, &offsets).unwrap();
+        assert_eq!(set_offsets, [0, 3, 4, 5]);
+        let mut distinct = want.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(set_values[..3], distinct);
+        let many: Vec<String> = (0..300).map(|i| format!("text number {i} with some words {}", i % 7)).collect();
+        let (sigs, _, offsets) = m.signatures_and_fingerprints(&many);
+        assert_eq!(sigs, m.signatures(&many));
+        assert_eq!(offsets.len(), 301);
     }
 
     #[test]

@@ -1,23 +1,58 @@
 //! Shingle sets and their exact Jaccard similarity, to verify LSH candidate pairs.
 //!
 //! A document's set is its shingle hashes (see [`super::MinHasher::shingle_hashes`]) cut to their
-//! top 32 bits, sorted and deduplicated: 4 bytes a shingle. Two different shingles share a
-//! fingerprint with probability 2^-32, so the Jaccard of two sets of `m` and `n` shingles is off
+//! top 32 bits ([`fingerprint`]), sorted and deduplicated ([`sorted_sets`]): 4 bytes a shingle.
+//! Two different shingles share a fingerprint with probability 2^-32, so the Jaccard of two sets of `m` and `n` shingles is off
 //! by more than `1/max(m, n)` only with probability about `m·n/2^32` (4·10^-5 for two pages of
 //! 400 words): exact for deciding a threshold. Sets are stored flat, as `values` with `offsets`
-//! (set `i` is `values[offsets[i]..offsets[i + 1]]`), the shape they take in work files.
+//! (set `i` is `values[offsets[i]..offsets[i + 1]]`); work files hold the unsorted fingerprint
+//! lists, and only the documents that verification needs are made sets.
 
 use rayon::prelude::*;
 
 use crate::error::{invalid, Result};
 use crate::parallel;
 
-/// The set of 64-bit shingle hashes as sorted, distinct 32-bit fingerprints, into `out`.
-pub fn fingerprints(hashes: &[u64], out: &mut Vec<u32>) {
-    out.clear();
-    out.extend(hashes.iter().map(|&h| (h >> 32) as u32));
-    out.sort_unstable();
-    out.dedup();
+/// The 32-bit fingerprint of a 64-bit shingle hash: its top bits.
+#[inline]
+pub fn fingerprint(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+/// Lists of fingerprints (list `i` at `values[offsets[i]..offsets[i + 1]]`, any order, repeats
+/// allowed) as sets: each sorted without repeats, `(values, offsets)`, in parallel.
+pub fn sorted_sets(values: &[u32], offsets: &[u64]) -> Result<(Vec<u32>, Vec<u64>)> {
+    check_offsets(values, offsets)?;
+    let sets: Vec<Vec<u32>> = parallel::install(|| {
+        offsets
+            .par_windows(2)
+            .with_min_len(256)
+            .map(|w| {
+                let mut set = values[w[0] as usize..w[1] as usize].to_vec();
+                set.sort_unstable();
+                set.dedup();
+                set
+            })
+            .collect()
+    });
+    let mut out = Vec::with_capacity(sets.iter().map(Vec::len).sum());
+    let mut out_offsets = Vec::with_capacity(offsets.len());
+    out_offsets.push(0);
+    for set in sets {
+        out.extend_from_slice(&set);
+        out_offsets.push(out.len() as u64);
+    }
+    Ok((out, out_offsets))
+}
+
+fn check_offsets(values: &[u32], offsets: &[u64]) -> Result<()> {
+    if offsets.first() != Some(&0) || offsets.last() != Some(&(values.len() as u64)) {
+        return Err(invalid(format!("offsets must run from 0 to {} (the number of values)", values.len())));
+    }
+    if offsets.windows(2).any(|w| w[1] < w[0]) {
+        return Err(invalid("offsets must not decrease"));
+    }
+    Ok(())
 }
 
 /// The Jaccard similarity of two sorted sets without repeats (1.0 when both are empty).
@@ -49,12 +84,7 @@ impl<'a> ShingleSets<'a> {
     /// Checks that the offsets start at 0, never decrease and end at `values.len()`, and that
     /// every set is sorted without repeats.
     pub fn new(values: &'a [u32], offsets: &'a [u64]) -> Result<Self> {
-        if offsets.first() != Some(&0) || offsets.last() != Some(&(values.len() as u64)) {
-            return Err(invalid(format!("offsets must run from 0 to {} (the number of values)", values.len())));
-        }
-        if offsets.windows(2).any(|w| w[1] < w[0]) {
-            return Err(invalid("offsets must not decrease"));
-        }
+        check_offsets(values, offsets)?;
         let sets = Self { values, offsets };
         if (0..sets.len()).any(|i| sets.get(i).windows(2).any(|w| w[1] <= w[0])) {
             return Err(invalid("every shingle set must be sorted without repeats"));
@@ -103,9 +133,10 @@ mod tests {
         assert_eq!(set_jaccard(&[1, 2, 3, 4], &[3, 4, 5, 6]), 2.0 / 6.0);
         assert_eq!(set_jaccard(&[], &[]), 1.0);
         assert_eq!(set_jaccard(&[1], &[]), 0.0);
-        let mut out = Vec::new();
-        fingerprints(&[5 << 32 | 1, 3 << 32, 5 << 32 | 9], &mut out);
-        assert_eq!(out, [3, 5]);
+        let values: Vec<u32> = [5 << 32 | 1, 3 << 32, 5 << 32 | 9].map(fingerprint).to_vec();
+        assert_eq!(sorted_sets(&values, &[0, 3]).unwrap(), (vec![3, 5], vec![0, 2]));
+        assert_eq!(sorted_sets(&[4, 4, 1], &[0, 0, 3]).unwrap(), (vec![1, 4], vec![0, 0, 2]));
+        assert!(sorted_sets(&[1], &[0, 2]).is_err());
     }
 
     #[test]

@@ -1,8 +1,10 @@
 """The protocol every dedupe mode follows, so that the tasks and the stage never branch on names.
 
 A mode runs in three places: phase 1 (`Mode.extract`, in workers, per batch of documents: hashes,
-signatures, spans), phase 2 (`Mode.decider`, in one process, over every file in input order:
-which copies are repeats), and phase 3 (`Mode.annotate`, in workers, per file: the sidecar keys).
+signatures, spans; then `Mode.store_keys` once per file), phase 2 (which copies are repeats: either
+`Mode.decision_tasks`, tasks run by the executor such as one per key partition, or
+`Mode.decider`, in one process over every file in input order), and phase 3 (`Mode.annotate`,
+in workers, per file: the sidecar keys, from `Mode.task_decisions` or the decider's decisions).
 Around them: `check` (before any work), `prepare` (before phase 1, e.g. build the eval filter),
 `publish` (after phase 3, e.g. an updated persistent filter) and `report` (figures for
 ``_report.json``). A mode is constructed from its config section and must pickle (it travels
@@ -24,6 +26,7 @@ import numpy as np
 from dolma_tools._core import StringColumn
 from dolma_tools.config.models import StrictModel
 from dolma_tools.documents import Document
+from dolma_tools.executor.base import Task
 from dolma_tools.io import SkipCounter
 from dolma_tools.io.attributes import Sidecar
 from dolma_tools.stages.base import Phase
@@ -130,9 +133,28 @@ class Mode(abc.ABC, Generic[SectionT]):
     def extract(self, batch: Batch, source: str, skips: SkipCounter | None) -> dict[str, np.ndarray]:
         """Phase 1: arrays for a batch; document indices in ``doc`` / ``span_doc`` are batch positions."""
 
+    def store_keys(self, arrays: dict[str, np.ndarray], work: WorkDir, position: int) -> dict[str, np.ndarray]:
+        """Phase 1, once per file: write what `decision_tasks` read outside the work ``.npz``;
+        returns the arrays to keep in it (by default all of them)."""
+        return arrays
+
+    def decision_tasks(self, work: WorkDir, files: int) -> list[Task]:
+        """Phase 2 as tasks for the executor (none by default: `decider` decides in one process)."""
+        return []
+
+    def decision_figures(self, work: WorkDir) -> dict[str, Any]:
+        """After `decision_tasks`: figures for the report."""
+        return {}
+
+    def task_decisions(self, work: WorkDir, position: int, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Phase 3: file ``position``'s decisions as `decision_tasks` left them (``arrays``: its
+        phase-1 arrays without the ``<mode>/`` prefix)."""
+        return {}
+
     @abc.abstractmethod
     def decider(self, work: WorkDir, files: int, quiet: bool) -> Decider | None:
-        """Phase 2, or None when the mode decides nothing across documents."""
+        """Phase 2 in one process, or None when the mode decides nothing across documents or
+        decides in `decision_tasks`."""
 
     @abc.abstractmethod
     def keys(self) -> tuple[str, ...]:

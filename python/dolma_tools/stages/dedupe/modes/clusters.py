@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dolma_tools._core import LshIndex, StringColumn, jaccard_pairs
+from dolma_tools._core import LshIndex, StringColumn, jaccard_pairs, sorted_sets
 from dolma_tools.stages.dedupe.modes import index as persistent
 from dolma_tools.stages.dedupe.modes.base import Decider
 from dolma_tools.stages.dedupe.modes.index import EarlierDocuments
@@ -145,7 +145,8 @@ class _Parts:
                                 lambda keys, i=i: load_arrays(work.hashes(i), keys)))
 
     def sets(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The shingle sets of ``docs`` (global positions, ascending): ``(values, offsets)``."""
+        """The shingle sets of ``docs`` (global positions, ascending): ``(values, offsets)``, made
+        sets here from the work files' fingerprint lists (those of the index are sets already)."""
         values: list[np.ndarray] = []
         sizes: list[np.ndarray] = []
         for start, end, load in self.ranges:
@@ -161,7 +162,7 @@ class _Parts:
             sizes.append(take)
         all_sizes = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(all_sizes)]).astype(np.uint64)
-        return (np.concatenate(values) if values else np.zeros(0, dtype=np.uint32)), offsets
+        return sorted_sets(np.concatenate(values) if values else np.zeros(0, dtype=np.uint32), offsets)
 
     def ids(self, docs: np.ndarray) -> dict[int, str]:
         """The ids of ``docs`` (global positions)."""

@@ -23,7 +23,7 @@ from dolma_tools._core import StringColumn
 from dolma_tools.stages.base import Phase
 from dolma_tools.stages.dedupe.modes.base import Decider
 from dolma_tools.stages.dedupe.modes.keep import survivors
-from dolma_tools.stages.dedupe.modes.lsh_disk import BandTask, Part, PartReader, pair_similarity, read_u64, union_links
+from dolma_tools.stages.dedupe.modes.lsh_disk import BandTask, Part, PartReader, member_bytes, pair_similarity, read_u64, union_links
 from dolma_tools.stages.dedupe.work import WorkDir
 
 if TYPE_CHECKING:
@@ -85,7 +85,8 @@ class DiskLshDecider(Decider):
             kept = members[survivors(label, scores)]
             flagged = np.flatnonzero(kept != members)
             similarity = np.ones(len(members), dtype=np.float32)
-            for chunk in np.array_split(flagged, max(1, len(flagged) // block)):
+            pairs = max(1, self.memory_bytes // (6 * max(member_bytes(self.mode.verify, reader.num_perm), 8)))
+            for chunk in np.array_split(flagged, max(1, -(-len(flagged) // pairs))):  # both sides' data, joined, compared
                 similarity[chunk] = pair_similarity(reader, members[chunk], kept[chunk], self.mode.verify == "exact")
             ids = reader.ids(np.unique(kept[flagged]))
         return self._per_file(doc_counts, members, kept, similarity, counts[label], ids), figures

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from dolma_tools._core import StringColumn, jaccard_pairs, lsh_band_keys, lsh_bucket_links, lsh_union
+from dolma_tools._core import StringColumn, jaccard_pairs, lsh_band_keys, lsh_bucket_links, lsh_union, sorted_sets
 from dolma_tools.executor.base import FileTask, Report
 from dolma_tools.io import atomic_writer, open_read
 from dolma_tools.io.compression import is_remote
@@ -111,7 +111,8 @@ class PartReader:
         return np.concatenate(rows) if rows else np.zeros((0, 0), dtype=np.uint32)
 
     def sets(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The shingle sets of ``docs``: ``(values, offsets)`` as `jaccard_pairs` takes them."""
+        """The shingle sets of ``docs``: ``(values, offsets)`` as `jaccard_pairs` takes them, made
+        sets here from the work files' fingerprint lists (as `clusters` does for the candidates)."""
         values: list[np.ndarray] = []
         sizes: list[np.ndarray] = []
         for index, part, _, local in self._split(docs):
@@ -122,7 +123,7 @@ class PartReader:
             sizes.append(take)
         all_sizes = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
         offsets = np.concatenate([[0], np.cumsum(all_sizes)]).astype(np.uint64)
-        return (np.concatenate(values) if values else np.zeros(0, dtype=np.uint32)), offsets
+        return sorted_sets(np.concatenate(values) if values else np.zeros(0, dtype=np.uint32), offsets)
 
     def _offsets(self, index: int, part: Part) -> np.ndarray:
         """Where each set of a part starts (cached for the last part read: docs come ascending)."""
@@ -143,6 +144,11 @@ class PartReader:
             column = StringColumn.from_arrays(np.asarray(self.view(part, "id_data")), np.asarray(self.view(part, "id_offsets")))
             out.update((int(d), column[int(i)]) for d, i in zip(docs[positions], local))
         return out
+
+
+def member_bytes(verify: str, num_perm: int) -> int:
+    """What one document's data read for verification is taken to cost."""
+    return {"none": 0, "exact": SET_BYTES}.get(verify, 4 * num_perm)
 
 
 def pair_similarity(reader: PartReader, left: np.ndarray, right: np.ndarray, exact: bool) -> np.ndarray:
@@ -212,9 +218,10 @@ class BandTask(FileTask):
         return counters
 
     def _batch(self, reader: PartReader) -> int:
-        """Bucket records verified at a time: they and their members' data in the other share."""
-        member = {"none": 0, "exact": SET_BYTES}.get(self.verify, 4 * reader.num_perm)
-        return max(1, int(self.memory_bytes * (1 - SHARE_SORT)) // (3 * RECORD_BYTES + member))
+        """Bucket records verified at a time: they and their members' data (gathered, then joined:
+        twice its size) in the other share."""
+        member = member_bytes(self.verify, reader.num_perm)
+        return max(1, int(self.memory_bytes * (1 - SHARE_SORT)) // (3 * RECORD_BYTES + 2 * member))
 
     def _links(self, reader: PartReader, keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self.verify == "none":

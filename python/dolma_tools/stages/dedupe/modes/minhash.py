@@ -1,7 +1,8 @@
 """Near-duplicate documents: MinHash signatures, LSH banding and clustering over the whole corpus.
 
 Phase 1 (workers, per file): uint32 signatures from the Rust `MinHasher` and, for exact
-verification, each document's shingle set (4 bytes a shingle), saved in the work folder.
+verification, each document's shingle fingerprints (4 bytes a shingle, unsorted: phase 2 makes
+sets of the candidates' only), saved in the work folder.
 Phase 2 (one process, `clusters.LshDecider`): every file's signatures go into one Rust
 `LshIndex` in input order, so document indices are global input positions; candidate pairs
 (documents sharing a band) are kept when their Jaccard reaches ``threshold`` (exactly, from the
@@ -121,11 +122,12 @@ class MinhashDocuments(Mode[MinhashMode]):
 
     def extract(self, batch: Batch, source: str, skips: SkipCounter | None) -> dict[str, np.ndarray]:
         """``signatures`` (documents × num_perm, uint32); for exact verification each document's
-        shingle set (``set_values``, ``set_sizes``); for a keep policy other than ``first``, ``keep``."""
+        shingle fingerprints (``set_values``, ``set_sizes``: a list, not yet a set); for a keep
+        policy other than ``first``, ``keep``."""
         mode = self.settings
         out: dict[str, np.ndarray] = {}
         if mode.verify == "exact":
-            out["signatures"], out["set_values"], offsets = _hasher(mode).signatures_and_sets(batch.texts)
+            out["signatures"], out["set_values"], offsets = _hasher(mode).signatures_and_fingerprints(batch.texts)
             out["set_sizes"] = np.diff(offsets).astype(np.int32)
         else:
             out["signatures"] = _hasher(mode).signatures(batch.texts)

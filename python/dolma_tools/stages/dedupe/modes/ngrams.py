@@ -1,8 +1,8 @@
 """BFF-style paragraph dedupe: a paragraph's score is the share of its word n-grams seen before.
 
 Within a paragraph each distinct n-gram counts once (a paragraph repeating itself is not a
-duplicate of anything earlier). Phase 2 inserts the n-grams of all files in input order and
-counts, per paragraph, those already present; paragraphs scoring at least ``threshold`` are
+duplicate of anything earlier). Phase 2 inserts the n-grams of all files in input order (each
+key partition into its own filter) and counts, per paragraph, those already present; paragraphs scoring at least ``threshold`` are
 flagged under ``<name>__ngrams__duplicate`` with the score. A paragraph of fewer than
 ``ngram_size`` words is one key, all its words as one n-gram (BFF's ``min_ngram_size`` to
 ``max_ngram_size``), so repeated short lines (navigation, footers) score 1.0 from their second
@@ -14,12 +14,10 @@ per batch (``paragraph_ngrams``, see ``dedupe.text``); docs/dedupe.md has the de
 from __future__ import annotations
 
 import collections
-from typing import ClassVar
-
 import numpy as np
 from pydantic import Field
 
-from dolma_tools._core import NGRAM_HASH_VERSION, BloomFilter, paragraph_ngrams
+from dolma_tools._core import NGRAM_HASH_VERSION, paragraph_ngrams
 from dolma_tools.config.models import StrictModel
 from dolma_tools.io import SkipCounter
 from dolma_tools.stages.dedupe.bloom import BloomConfig
@@ -53,7 +51,6 @@ class NgramParagraphs(BloomMode[NgramsMode]):
     config_key = "ngrams"
     section = NgramsMode
     hash_version = NGRAM_HASH_VERSION
-    reads: ClassVar[tuple[str, ...]] = ("hash", "para", "doc")
 
     def extract(self, batch: Batch, source: str, skips: SkipCounter | None) -> dict[str, np.ndarray]:
         """Distinct n-gram hashes per paragraph (``hash``, ``para``) and each paragraph's doc/span."""
@@ -64,9 +61,8 @@ class NgramParagraphs(BloomMode[NgramsMode]):
         # int32 paragraph numbers: a quarter less to write and read back per n-gram than int64.
         return {"hash": hashes, "para": para.astype(np.int32), "doc": doc, "start": start, "end": end}
 
-    def decide(self, bloom: BloomFilter, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def decide(self, arrays: dict[str, np.ndarray], seen: np.ndarray) -> dict[str, np.ndarray]:
         """``score[p]``: the share of paragraph p's distinct n-grams present before it (input order)."""
-        seen = bloom.insert_if_absent_hashes(arrays["hash"])
         paragraphs_count = len(arrays["doc"])
         total = np.bincount(arrays["para"], minlength=paragraphs_count)
         repeated = np.bincount(arrays["para"], weights=seen, minlength=paragraphs_count)
