@@ -29,6 +29,9 @@ __all__ = [
     "LshIndex",
     "lsh_clusters",
     "optimal_bands",
+    "lsh_band_keys",
+    "lsh_bucket_links",
+    "lsh_union",
     "NGRAM_HASH_VERSION",
     "StringColumn",
     "scan_documents",
@@ -219,6 +222,26 @@ def lsh_clusters(
     fn_weight: float = 0.5,
 ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
     """Cluster a (documents, num_perm) signature array: (cluster_id, similarity)."""
+
+def lsh_band_keys(signatures: NDArray[np.uint32], band: int, rows: int) -> NDArray[np.uint64]:
+    """Band ``band``'s key of each row of a (documents, num_perm) signature array (as `LshIndex` buckets)."""
+
+def lsh_bucket_links(
+    keys: NDArray[np.uint64],
+    docs: NDArray[np.uint64],
+    *,
+    threshold: float | None = None,
+    members: NDArray[np.uint64] | None = None,
+    signatures: NDArray[np.uint32] | None = None,
+    set_values: NDArray[np.uint32] | None = None,
+    set_offsets: NDArray[np.uint64] | None = None,
+) -> tuple[NDArray[np.uint64], NDArray[np.uint64]]:
+    """The links of whole buckets in records sorted by (key, doc), verified with the members' data."""
+
+def lsh_union(
+    parent: NDArray[np.uint64], left: NDArray[np.uint64], right: NDArray[np.uint64], *, flatten: bool = False
+) -> None:
+    """Union-find in place (roots: smallest members); ``flatten`` replaces every parent by its root."""
 
 @final
 class LshIndex:

@@ -6,7 +6,7 @@
 //! * `hashing`: `hash64`, `hash64_batch`, thread-count settings.
 //! * `bloom`: `BloomFilter`, `BloomSizing`.
 //! * `minhash`: `MinHasher`, `jaccard`, `sorted_sets`, `jaccard_pairs`.
-//! * `lsh`: `LshIndex`, `lsh_clusters`, `optimal_bands`.
+//! * `lsh`: `LshIndex`, `lsh_clusters`, `optimal_bands`, `lsh_band_keys`, `lsh_bucket_links`, `lsh_union`.
 //! * `jsonl`: `StringColumn`, `scan_documents`, `encode_attribute_lines`.
 //! * `text`: `paragraph_keys`, `paragraph_ngrams`, `document_ngrams`, `NGRAM_HASH_VERSION`.
 //! * `offsets`: `metadata_offsets`.
@@ -44,6 +44,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<lsh::PyLshIndex>()?;
     m.add_function(wrap_pyfunction!(lsh::lsh_clusters, m)?)?;
     m.add_function(wrap_pyfunction!(lsh::optimal_bands, m)?)?;
+    m.add_function(wrap_pyfunction!(lsh::lsh_band_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(lsh::lsh_bucket_links, m)?)?;
+    m.add_function(wrap_pyfunction!(lsh::lsh_union, m)?)?;
     m.add_function(wrap_pyfunction!(text::paragraph_keys, m)?)?;
     m.add_function(wrap_pyfunction!(text::paragraph_ngrams, m)?)?;
     m.add_function(wrap_pyfunction!(text::document_ngrams, m)?)?;

@@ -1,8 +1,10 @@
-//! `LshIndex`, `lsh_clusters` and `optimal_bands`: thin wrappers of `dolma_tools_core::lsh`.
+//! `LshIndex`, `lsh_clusters`, `optimal_bands` and the out-of-core kernels (`lsh_band_keys`,
+//! `lsh_bucket_links`, `lsh_union`): thin wrappers of `dolma_tools_core::lsh`.
 
-use dolma_tools_core::lsh::{self, Banding, Clusters, LshIndex, SignatureBlock};
+use dolma_tools_core::lsh::union_find::UnionFind;
+use dolma_tools_core::lsh::{self, Banding, Clusters, LshIndex, MemberData, SignatureBlock};
 use dolma_tools_core::minhash::sets::ShingleSets;
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2, PyReadwriteArray1};
 use pyo3::prelude::*;
 
 use crate::error::{invalid_argument, IntoPy};
@@ -72,6 +74,82 @@ pub(crate) fn lsh_clusters<'py>(
         .detach(|| lsh::cluster_blocks(vec![SignatureBlock { start: 0, sigs: &data }], num_perm, threshold, bd, verify))
         .py()?;
     Ok(to_arrays(py, c))
+}
+
+/// Band `band`'s key (`rows` slots hashed with seed `band`) of each row of a (documents,
+/// num_perm) uint32 signature array, as uint64: the keys `LshIndex` buckets by.
+#[pyfunction]
+pub(crate) fn lsh_band_keys<'py>(py: Python<'py>, signatures: PyReadonlyArray2<'py, u32>, band: usize, rows: usize) -> PyResult<Bound<'py, PyArray1<u64>>> {
+    let num_perm = signatures.as_array().shape()[1];
+    let data = row_major(&signatures);
+    Ok(py.detach(|| lsh::band_keys(&data, num_perm, band, rows)).py()?.into_pyarray(py))
+}
+
+/// The links `(left, right)` (uint64) of the buckets in `keys`/`docs`: uint64 records sorted by
+/// (key, doc), every bucket whole. Unverified without `threshold`; else a link needs the
+/// estimated Jaccard of `signatures` (a (members, num_perm) uint32 array) or the exact Jaccard of
+/// the shingle sets `set_values`/`set_offsets` to reach it, row or set k belonging to
+/// `members[k]` (ascending uint64; every document of a bucket of two or more must be there).
+#[pyfunction]
+#[pyo3(signature = (keys, docs, *, threshold = None, members = None, signatures = None, set_values = None, set_offsets = None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn lsh_bucket_links<'py>(
+    py: Python<'py>,
+    keys: PyReadonlyArray1<'py, u64>,
+    docs: PyReadonlyArray1<'py, u64>,
+    threshold: Option<f64>,
+    members: Option<PyReadonlyArray1<'py, u64>>,
+    signatures: Option<PyReadonlyArray2<'py, u32>>,
+    set_values: Option<PyReadonlyArray1<'py, u32>>,
+    set_offsets: Option<PyReadonlyArray1<'py, u64>>,
+) -> PyResult<(Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<u64>>)> {
+    let (keys, docs) = (keys.as_slice()?, docs.as_slice()?);
+    let members = members.as_ref().map(|m| m.as_slice()).transpose()?;
+    let sigs = signatures.as_ref().map(row_major);
+    let data = match (threshold, members, &signatures, &sigs, &set_values, &set_offsets) {
+        (None, _, None, _, None, None) => MemberData::Unverified,
+        (Some(threshold), Some(members), Some(array), Some(sigs), None, None) => {
+            MemberData::Signatures { members, sigs, num_perm: array.as_array().shape()[1], threshold }
+        }
+        (Some(threshold), Some(members), None, _, Some(values), Some(offsets)) => {
+            MemberData::Sets { members, sets: ShingleSets::new(values.as_slice()?, offsets.as_slice()?).py()?, threshold }
+        }
+        _ => return Err(invalid_argument("give threshold and members with either signatures or set_values and set_offsets, or none of them")),
+    };
+    let links = py.detach(|| lsh::member_links(keys, docs, &data)).py()?;
+    let (left, right): (Vec<u64>, Vec<u64>) = links.into_iter().unzip();
+    Ok((left.into_pyarray(py), right.into_pyarray(py)))
+}
+
+/// Union-find in place over `parent` (uint64; `parent[i] == i` at first): merge the sets of
+/// `left[k]` and `right[k]` for every k, roots staying the smallest member of their set; with
+/// `flatten`, every parent is then replaced by its root (the smallest member of its set).
+#[pyfunction]
+#[pyo3(signature = (parent, left, right, *, flatten = false))]
+pub(crate) fn lsh_union(
+    py: Python<'_>,
+    mut parent: PyReadwriteArray1<'_, u64>,
+    left: PyReadonlyArray1<'_, u64>,
+    right: PyReadonlyArray1<'_, u64>,
+    flatten: bool,
+) -> PyResult<()> {
+    let (left, right) = (left.as_slice()?, right.as_slice()?);
+    let parent = parent.as_slice_mut()?;
+    if left.len() != right.len() {
+        return Err(invalid_argument(format!("{} left and {} right members", left.len(), right.len())));
+    }
+    let n = parent.len() as u64;
+    if let Some(bad) = left.iter().chain(right).chain(parent.iter()).find(|&&d| d >= n) {
+        return Err(invalid_argument(format!("document {bad} is out of range ({n} documents)")));
+    }
+    py.detach(|| {
+        let mut uf = UnionFind::new(parent);
+        left.iter().zip(right).for_each(|(&a, &b)| uf.union(a, b));
+        if flatten {
+            uf.flatten();
+        }
+    });
+    Ok(())
 }
 
 /// An LSH index filled in batches of signatures, then clustered.

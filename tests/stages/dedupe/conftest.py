@@ -10,6 +10,7 @@ import pytest
 
 from dolma_tools.io import expand, iter_attributes, iter_documents
 from dolma_tools.sample.corpus import generate_sample
+from dolma_tools.sample.dedupe import generate_dedupe_sample
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +26,21 @@ def sample(planted: Path, tmp_path: Path) -> Path:
     target = tmp_path / "sample"
     shutil.copytree(planted, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def phenomena(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus of `dolma_tools.sample.dedupe` (short repeated lines, near copies, eval passages)."""
+    out = tmp_path_factory.mktemp("phenomena")
+    generate_dedupe_sample(out, seed=3, num_documents=700)
+    return out
+
+
+@pytest.fixture
+def corpus(phenomena: Path, tmp_path: Path) -> Path:
+    """A private copy of `phenomena` that a test may dedupe into."""
+    shutil.copytree(phenomena, tmp_path / "corpus")
+    return tmp_path / "corpus"
 
 
 def truth(root: Path) -> dict:

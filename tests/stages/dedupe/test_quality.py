@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,21 +14,8 @@ import pytest
 import dolma_tools as dt
 from dolma_tools.errors import ConfigError, InputError, StageError
 from dolma_tools.io import iter_documents
-from dolma_tools.sample.dedupe import CODE_LINES, PUNCTUATION_LINES, SHORT_LINES, generate_dedupe_sample
+from dolma_tools.sample.dedupe import CODE_LINES, PUNCTUATION_LINES, SHORT_LINES
 from tests.stages.dedupe.conftest import sidecars, texts
-
-
-@pytest.fixture(scope="session")
-def phenomena(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("phenomena")
-    generate_dedupe_sample(out, seed=3, num_documents=700)
-    return out
-
-
-@pytest.fixture
-def corpus(phenomena: Path, tmp_path: Path) -> Path:
-    shutil.copytree(phenomena, tmp_path / "corpus")
-    return tmp_path / "corpus"
 
 
 def _truth(root: Path) -> dict:

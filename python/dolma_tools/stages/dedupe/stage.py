@@ -30,6 +30,7 @@ import hashlib
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -87,7 +88,8 @@ def _work_dir(config: DedupeConfig, files: list[str]) -> WorkDir:
 
 def _decide(modes: list[Mode], files: list[str], work: WorkDir, phases: PhaseRunner) -> dict:
     """Phase 2: the modes' decision tasks (one per key partition) on the executor, then one pass of
-    the one-process deciders over every file's arrays in input order; saves decisions per file."""
+    the one-process deciders over every file's arrays in input order and the deciders' own phases
+    (out-of-core MinHash); saves decisions per file."""
     tasks = [task for mode in modes for task in mode.decision_tasks(work, len(files))]
     if tasks:
         phases.run(Phase("dedupe:decide", tasks))
@@ -106,12 +108,17 @@ def _decide(modes: list[Mode], files: list[str], work: WorkDir, phases: PhaseRun
         decisions.append(decided)
     summary: dict = {"doc_counts": doc_counts, "published": False,
                      "figures": {mode.name: figures for mode in modes if (figures := mode.decision_figures(work))}}
+    late: dict[str, Iterator[dict[str, np.ndarray]]] = {}
     for name, decider in deciders.items():
+        for phase in decider.phases(doc_counts):
+            phases.run(phase)
         per_file, summary["figures"][name] = decider.finish(doc_counts)
-        for decided, late in zip(decisions, per_file):
-            decided.update({f"{name}/{key}": value for key, value in late.items()})
+        late[name] = iter(per_file)
     for position, decided in enumerate(decisions):
+        for name, per_file in late.items():
+            decided.update({f"{name}/{key}": value for key, value in next(per_file).items()})
         save_arrays(work.decisions(position), decided)
+        decisions[position] = {}  # saved: a lazy decider's arrays are held one file at a time
     save_json(work.decided, summary)
     return summary
 

@@ -11,6 +11,7 @@ settings and the input list, so a changed config never reuses stale work.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import zipfile
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ import numpy as np
 
 from dolma_tools._core import NGRAM_HASH_VERSION
 from dolma_tools.io import atomic_writer, exists, open_read
+from dolma_tools.io.compression import is_remote
 
 
 WORK_FORMAT = 5
@@ -94,6 +96,30 @@ def array_length(path: str, key: str) -> int:
         read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
         shape, _, _ = read_header(stream)
     return int(shape[0])
+
+
+def array_view(path: str, key: str) -> np.ndarray:
+    """One array of a work file without reading it: memory-mapped from a local file (the members
+    of an uncompressed ``.npz`` lie whole in it), read whole from a remote one."""
+    if is_remote(path):
+        with open_read(path) as stream, np.load(io.BytesIO(stream.read())) as npz:
+            return npz[key]
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(f"{key}.npy")
+    if info.compress_type != zipfile.ZIP_STORED:
+        return load_arrays(path, [key])[key]
+    with open(path, "rb") as stream:
+        stream.seek(info.header_offset)
+        local = stream.read(30)
+        name_length, extra_length = int.from_bytes(local[26:28], "little"), int.from_bytes(local[28:30], "little")
+        stream.seek(info.header_offset + 30 + name_length + extra_length)
+        version = np.lib.format.read_magic(stream)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(stream)
+        offset = stream.tell()
+    if not int(np.prod(shape)):
+        return np.zeros(shape, dtype=dtype)
+    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape, order="F" if fortran else "C")
 
 
 def save_json(path: str, value: Any) -> None:

@@ -43,23 +43,18 @@
 //! union-find and 12 for the output arrays. For 1M documents, 112 permutations and 2 threads:
 //! 448 MB of signatures + 32 MB + 16 MB: under 1.2× the signature bytes.
 //!
-//! # Beyond RAM (design, not implemented)
+//! # Beyond RAM
 //!
-//! When the signatures of a corpus exceed memory, the same algorithm runs from disk:
-//! 1. Workers compute signatures per input file and write them as `.npy` files (the dedupe
-//!    stage does this already), with the file's global start index.
-//! 2. For each band, a pass over the signature files (memory-mapped, one at a time) emits
-//!    `(key: u64, doc: u32|u64)` records into fixed-size buffers that are sorted in memory and
-//!    spilled as sorted runs (12–16 bytes per record per band on disk).
-//! 3. A k-way merge of a band's runs streams its records in `(key, doc)` order; runs of equal keys
-//!    are the buckets and produce links exactly as above (verification reads the two signatures
-//!    from the memory-mapped files; buckets are usually tiny).
-//! 4. Links feed the union-find, the only structure in RAM: 4 bytes per document (8 with 64-bit
-//!    indices), 4 GB for a billion documents. Bands can be merged in parallel, each producing a
-//!    link file, unions being order-independent.
-//!
-//! The result is identical to the in-memory path because both order buckets by `(key, doc)`.
+//! When the signatures of a corpus exceed memory, the same algorithm runs from disk (Python:
+//! `dolma_tools.stages.dedupe.modes.lsh_disk`): per band, [`band_keys`] of each input file's
+//! signatures go into sorted runs of `(key, doc)` records on disk, a merge streams them in
+//! `(key, doc)` order in chunks that end on bucket boundaries, and [`member_links`] turns each
+//! chunk's buckets into the links above (verification reads only the members' signatures or
+//! sets). Links of every band then feed a union-find of `u64` parents ([`union_find`]), the
+//! only structure of corpus size: 8 bytes a document. Both paths walk each bucket in `doc`
+//! order with the same rule, and unions commute, so the clusters are identical.
 
+pub mod buckets;
 pub mod params;
 pub mod union_find;
 
@@ -70,8 +65,10 @@ use crate::hash::hash64;
 use crate::minhash::equal_slots;
 use crate::minhash::sets::{set_jaccard, ShingleSets};
 use crate::parallel;
+pub use buckets::{band_keys, bucket_links, member_links, MemberData};
+use buckets::Check;
 pub use params::{optimal_banding, Banding};
-use union_find::UnionFind;
+use union_find::roots_of;
 
 /// Representatives kept per bucket when verifying.
 pub const MAX_REPRESENTATIVES: usize = 8;
@@ -143,10 +140,6 @@ fn similarity(a: &[u32], b: &[u32]) -> f32 {
     equal_slots(a, b) as f32 / a.len() as f32
 }
 
-/// How candidate links are checked: not at all, or by a similarity of two documents that must
-/// reach a threshold (estimated from signatures, or exact from shingle sets).
-type Check<'a> = Option<(f64, &'a (dyn Fn(u32, u32) -> f64 + Sync))>;
-
 /// Band `band`'s `(key, doc)` pairs of every document, sorted (runs of equal keys are buckets).
 fn band_pairs(sigs: &Signatures<'_>, band: usize, rows: usize) -> Vec<(u64, u32)> {
     let mut buf = Vec::with_capacity(rows * 4);
@@ -157,37 +150,15 @@ fn band_pairs(sigs: &Signatures<'_>, band: usize, rows: usize) -> Vec<(u64, u32)
 }
 
 /// The links one band contributes.
-fn band_links(sigs: &Signatures<'_>, band: usize, rows: usize, check: Check<'_>) -> Vec<(u32, u32)> {
-    let pairs = band_pairs(sigs, band, rows);
-    let mut links = Vec::new();
-    let mut reps: Vec<u32> = Vec::with_capacity(MAX_REPRESENTATIVES);
-    for bucket in pairs.chunk_by(|x, y| x.0 == y.0).filter(|b| b.len() > 1) {
-        let first = bucket[0].1;
-        match check {
-            None => links.extend(bucket[1..].iter().map(|&(_, d)| (first, d))),
-            Some((t, similar)) => {
-                reps.clear();
-                reps.push(first);
-                for &(_, d) in &bucket[1..] {
-                    match reps.iter().find(|&&r| similar(r, d) >= t) {
-                        Some(&r) => links.push((r, d)),
-                        None if reps.len() < MAX_REPRESENTATIVES => reps.push(d),
-                        None => {}
-                    }
-                }
-            }
-        }
-    }
-    links
+fn band_links(sigs: &Signatures<'_>, band: usize, rows: usize, check: Check<'_, u32>) -> Vec<(u32, u32)> {
+    bucket_links(&band_pairs(sigs, band, rows), check)
 }
 
-fn cluster(sigs: &Signatures<'_>, banding: Banding, check: Check<'_>) -> Clusters {
-    let mut uf = UnionFind::new(sigs.n);
+fn cluster(sigs: &Signatures<'_>, banding: Banding, check: Check<'_, u32>) -> Clusters {
     let links: Vec<Vec<(u32, u32)>> = parallel::install(|| {
         (0..banding.bands).into_par_iter().map(|band| band_links(sigs, band, banding.rows, check)).collect()
     });
-    links.iter().flatten().for_each(|&(a, b)| uf.union(a, b));
-    let cluster_id = uf.into_roots();
+    let cluster_id = roots_of(sigs.n, links.iter().flatten().copied());
     let similarity = parallel::install(|| {
         cluster_id
             .par_iter()

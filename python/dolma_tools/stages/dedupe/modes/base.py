@@ -18,6 +18,7 @@ import collections
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
@@ -28,6 +29,7 @@ from dolma_tools.documents import Document
 from dolma_tools.executor.base import Task
 from dolma_tools.io import SkipCounter
 from dolma_tools.io.attributes import Sidecar
+from dolma_tools.stages.base import Phase
 from dolma_tools.stages.dedupe.work import WorkDir
 
 
@@ -69,9 +71,14 @@ class Decider(abc.ABC):
     def add(self, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Take the next file's arrays; return the decisions known for it now (may be empty)."""
 
-    def finish(self, doc_counts: list[int]) -> tuple[list[dict[str, np.ndarray]], dict[str, Any]]:
-        """After the last file: decisions that needed every file (one dict per file), and figures
-        for the report."""
+    def phases(self, doc_counts: list[int]) -> Iterator[Phase]:
+        """After the last file, before `finish`: phases of tasks the runner runs (work that scales
+        out, e.g. out-of-core LSH bands); none by default."""
+        return iter(())
+
+    def finish(self, doc_counts: list[int]) -> tuple[Iterable[dict[str, np.ndarray]], dict[str, Any]]:
+        """After the last file: decisions that needed every file (one dict per file, in input
+        order; may be produced lazily), and figures for the report."""
         return [{} for _ in doc_counts], {}
 
 

@@ -12,7 +12,8 @@ shingle sets, by default), and connected components are the clusters. The keep p
 ``__survivor`` (its id) and ``__similarity`` (Jaccard with it); survivors of clusters of two or
 more carry ``__cluster_size``. A cluster therefore never loses all its members, whatever the
 number of workers. A persistent index (`index`) puts earlier releases' documents first; they
-always survive. Definitions and the choice of defaults: docs/dedupe.md.
+always survive. With ``memory_mb`` phase 2 runs out of core (`clusters_disk`: band tasks sort on
+storage) with the same decisions. Definitions and the choice of defaults: docs/dedupe.md.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from dolma_tools.stages.dedupe.modes.base import Batch, Decider, FileView, Mode
 from dolma_tools.io import atomic_writer
 from dolma_tools.stages.dedupe.modes import index as persistent
 from dolma_tools.stages.dedupe.modes.clusters import LshDecider
+from dolma_tools.stages.dedupe.modes.clusters_disk import DiskLshDecider
 from dolma_tools.stages.dedupe.modes.index import MinhashIndex
 from dolma_tools.stages.dedupe.modes.keep import KeepPolicy
 from dolma_tools.stages.dedupe.work import WorkDir
@@ -66,6 +68,11 @@ class MinhashMode(StrictModel):
     seed: int = Field(default=1, ge=0)
     normalize: bool = True
     """Lower-case and ignore punctuation before shingling."""
+    memory_mb: float | None = Field(default=None, gt=0, exclude=True)
+    """Cluster out of core with at most this much memory per band task (and per sort in the
+    driver): signatures stay in the work folder, bands are sorted on storage by parallel tasks
+    (see docs/dedupe.md). Unset: every signature in one process's memory. Either way the
+    decisions are the same, so this setting is in no fingerprint."""
     index: MinhashIndex | None = None
     """Earlier releases' documents (``{path: ..., update: true}``): a new near duplicate of one is
     flagged with its id; with ``update``, this run's documents are added after the run."""
@@ -79,6 +86,8 @@ class MinhashMode(StrictModel):
     def _banding(self) -> MinhashMode:
         if (self.bands is None) != (self.rows is None):
             raise ValueError("give both 'bands' and 'rows', or neither (they are derived from 'threshold')")
+        if self.memory_mb is not None and self.index is not None:
+            raise ValueError("'memory_mb' (out-of-core clustering) does not work with 'index' yet; unset one of them")
         if self.bands is not None and self.rows is not None and self.bands * self.rows > self.num_perm:
             raise ValueError(f"bands × rows = {self.bands * self.rows} exceeds num_perm = {self.num_perm}; lower them or raise num_perm")
         return self
@@ -134,6 +143,8 @@ class MinhashDocuments(Mode[MinhashMode]):
     def decider(self, work: WorkDir, files: int, quiet: bool) -> Decider:
         mode = self.settings
         bands, rows = mode.banding()
+        if mode.memory_mb is not None:
+            return DiskLshDecider(mode, work, bands, rows)
         earlier = None if mode.index is None else persistent.load(mode.index, os.path.basename(work.root), f"{self.where}.index")
         return LshDecider(mode, LshIndex(mode.num_perm, threshold=mode.threshold, bands=bands, rows=rows), work, earlier)
 
