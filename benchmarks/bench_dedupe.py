@@ -107,13 +107,14 @@ def ours(out: Path, mode: dict, workers: int, name: str) -> Timing:
     return timed([sys.executable, "-m", "dolma_tools", "dedupe", "-c", str(config), "-q"])
 
 
-def dolma(out: Path, dolma_bin: str, section: dict, workers: int, name: str, docs: int) -> Timing:
+def dolma(out: Path, dolma_bin: str, section: dict, workers: int, name: str, docs: int,
+          pattern: str = "*.jsonl.gz") -> Timing:
     config = out / f"dolma-{name}.json"
     shutil.rmtree(out / "attributes" / name, ignore_errors=True)
     bloom = out / f"dolma-{name}.bloom"
     bloom.unlink(missing_ok=True)
     config.write_text(json.dumps({
-        "documents": [str(out / "documents" / "*.jsonl.gz")],
+        "documents": [str(out / "documents" / pattern)],
         "dedupe": {"name": name, **section, "skip_empty": True},
         "bloom_filter": {"file": str(bloom), "read_only": False, "estimated_doc_count": docs * 20,
                          "desired_false_positive_rate": 1e-6},

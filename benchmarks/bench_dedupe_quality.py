@@ -150,7 +150,7 @@ def main() -> None:
     if os.path.exists(args.dolma):
         section = {"paragraphs": {"attribute_name": "n_dup",
                                   "by_ngram": {"ngram_length": 13, "stride": 1, "overlap_threshold": 0.8}}}
-        dolma(out, args.dolma, section, args.workers, "dolma_lines", len(texts))
+        dolma(out, args.dolma, section, args.workers, "dolma_lines", len(texts), pattern="*/*.jsonl.gz")
         line_rows.append(("Dolma 1.2.1 by_ngram 13", line_scores(texts, flags(out, "dolma_lines", "n_dup"), copies)))
     else:
         print(f"\n(no Dolma at {args.dolma}: its row is left out)")
