@@ -13,7 +13,8 @@ The method
        ``K = ceil(total / shard_tokens)``; copies above a stream's cap are left out;
     3. shards (parallel, one task each): binary-search its key range in every sorted index,
        merge those rows by key (ties: input order), copy their tokens into the shard and write
-       the boundaries. Memory: one shard's rows and tokens.
+       the boundaries. Memory: one shard's rows and tokens. With the work folder on ``s3://`` a
+       task maps local copies of the first-pass files it draws from (`dolma_tools.io.scratch`).
 
 Files
     The shard files and the manifest are the format `dolma_tools.tokens` owns.
