@@ -102,6 +102,11 @@ def test_what_needs_a_filesystem_is_refused_with_a_remote_work_dir(sample, tmp_p
         dt.dedupe(documents, decontamination={"eval_sets": str(sample / "eval" / "benchmark.jsonl")}, work_dir="s3://b/w")
 
 
+def _mix(config: dict) -> dt.RunSummary:
+    """`dt.mix` with a config dict of `tests.stages.mix.conftest.mix_config`."""
+    return dt.mix(config["streams"], config["output"], **{k: v for k, v in config.items() if k not in ("streams", "output")})
+
+
 @pytest.fixture
 def mix_corpus(tmp_path: Path) -> Path:
     return write_corpus(tmp_path / "corpus", {"web": 120, "books": 40}, files_per_source=3)
@@ -110,8 +115,8 @@ def mix_corpus(tmp_path: Path) -> Path:
 def test_mix_with_work_on_s3_writes_the_outputs_of_a_local_work_folder(mix_corpus, bucket, tmp_path,
                                                                         tokenizer_path) -> None:
     client, name = bucket
-    here = mix_stage_run(mix_config(mix_corpus, tmp_path / "local", tokenizer_path, workers=2))
-    there = mix_stage_run(mix_config(mix_corpus, tmp_path / "s3", tokenizer_path, workers=2,
+    here = _mix(mix_config(mix_corpus, tmp_path / "local", tokenizer_path, workers=2))
+    there = _mix(mix_config(mix_corpus, tmp_path / "s3", tokenizer_path, workers=2,
                                      work_dir=f"s3://{name}/work"))
     assert there.documents == here.documents and there.counts == here.counts
     local, remote = files_of(tmp_path / "local"), files_of(tmp_path / "s3")
@@ -133,16 +138,12 @@ def test_a_mix_killed_after_its_first_pass_resumes_from_the_work_files_on_s3(mix
 
     monkeypatch.setattr(mix_stage, "_thresholds", killed)
     with pytest.raises(KeyboardInterrupt):
-        mix_stage_run(config)
+        _mix(config)
     assert any(key.endswith(".tokens.bin") for key in _objects(client, name, "work/"))
     monkeypatch.setattr(mix_stage, "_thresholds", thresholds)
-    resumed = mix_stage_run(config)
+    resumed = _mix(config)
     assert resumed.files_processed == 0, "the first pass is not run again"
-    mix_stage_run(mix_config(mix_corpus, tmp_path / "local", tokenizer_path, workers=2))
+    _mix(mix_config(mix_corpus, tmp_path / "local", tokenizer_path, workers=2))
     local, remote = files_of(tmp_path / "local"), files_of(tmp_path / "s3")
     assert {p: data for p, data in remote.items() if "manifest" not in p} == {
         p: data for p, data in local.items() if "manifest" not in p}
-
-
-def mix_stage_run(config: dict) -> dt.RunSummary:
-    return dt.mix(config["streams"], config["output"], **{k: v for k, v in config.items() if k not in ("streams", "output")})
