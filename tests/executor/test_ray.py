@@ -1,7 +1,7 @@
 """The Ray executor on a real two-node cluster on loopback (one CPU per node), started once for
 the module: every stage gives the local executor's outputs byte for byte, a worker killed
 mid-task is retried to the same outputs, a bad line fails the run once, with file:line, outputs
-go to a real S3 server, and the command line joins a running cluster or starts its own."""
+go to a real S3 server (work folders too), and the command line joins a running cluster or starts its own."""
 
 from __future__ import annotations
 
@@ -291,27 +291,40 @@ def test_a_bad_line_fails_the_run_once_with_file_and_line(cluster: str, corpus: 
     assert attempts(log)[str(bad)] == 1
 
 
-def test_outputs_on_s3_with_credentials_sent_to_the_tasks(cluster: str, bucket, corpus: Path, tmp_path: Path,
-                                                          tokenizer_path: str) -> None:
-    """The cluster's nodes started without S3 settings: ``ray.env_vars`` carries them to the tasks."""
+def test_inputs_outputs_and_work_folders_on_s3_give_the_local_results(cluster: str, bucket, corpus: Path,
+                                                                     tmp_path: Path, tokenizer_path: str) -> None:
+    """Everything on S3, the work folders included (their defaults: beside the sidecars and the
+    mix's output), no shared filesystem; the cluster's nodes started without S3 settings:
+    ``ray.env_vars`` carries them to the tasks. Sidecars and token shards are the bytes of the
+    local executor's run on local folders; document shards and metadata once paths are aligned."""
     client, name = bucket
     for path in sorted((corpus / "documents").rglob("*.gz")):
         client.put_object(Bucket=name, Key=str(path.relative_to(corpus)), Body=path.read_bytes())
-    options = {"executor": "ray", "ray": {"env_vars": S3_ENV}}
-    documents = f"s3://{name}/documents"
-    tagged = dt.tag(documents, "exp", TAGGERS, **options)
-    deduped = dt.dedupe(documents, name="dedupe", documents_mode={}, paragraphs={},
-                        work_dir=str(tmp_path / "work"), **options)
-    stream = {"name": "web", "documents": [documents], "attributes": ["exp", "dedupe"],
-              "filter": "word_count_v1__words >= 3"}
-    output = {"documents": {"path": f"s3://{name}/mix/documents"},
-              "tokens": {"path": f"s3://{name}/mix/tokens", "tokenizer": tokenizer_path, "eos": "<|endoftext|>"}}
-    mixed = dt.mix([stream], output, work_dir=str(tmp_path / "mix-work"), **options)
-    assert tagged.documents == deduped.documents == 1000 and mixed.documents > 0
-    keys = {o["Key"] for o in client.list_objects_v2(Bucket=name)["Contents"]}
-    assert {"attributes/exp/web/part-0.jsonl.gz", "attributes/dedupe/web/part-3.jsonl.gz",
-            "mix/documents/_manifest.json", "mix/tokens/manifest.json"} <= keys
-    assert not [key for key in keys if ".tmp" in key]
+    modes = {"documents_mode": {}, "paragraphs": {}, "minhash": {"threshold": 0.7, "memory_mb": 0.05}}
+    results = {}
+    for root, options in ((f"s3://{name}", {"executor": "ray", "ray": {"env_vars": S3_ENV}}),
+                          (str(corpus), {"workers": 2})):
+        documents = f"{root}/documents"
+        tagged = dt.tag(documents, "exp", TAGGERS, **options)
+        deduped = dt.dedupe(documents, name="dedupe", **modes, **options)
+        stream = {"name": "web", "documents": [documents], "attributes": ["exp", "dedupe"],
+                  "filter": "word_count_v1__words >= 3 and not documents__duplicate"}
+        output = {"documents": {"path": f"{root}/mix/documents"},
+                  "tokens": {"path": f"{root}/mix/tokens", "tokenizer": tokenizer_path, "eos": "<|endoftext|>"}}
+        mixed = dt.mix([stream], output, **options)
+        results[root] = (tagged.documents, deduped.counts, mixed.counts)
+    assert len(set(map(repr, results.values()))) == 1 and results[str(corpus)][1]["paragraphs"]["spans_flagged"]
+    objects = {o["Key"]: client.get_object(Bucket=name, Key=o["Key"])["Body"].read()
+               for page in client.get_paginator("list_objects_v2").paginate(Bucket=name) for o in page["Contents"]}
+    assert not [key for key in objects if ".tmp" in key or "_work" in key or ".mix-work" in key]
+    compared = [key for key in objects if key.endswith((".jsonl.gz", ".npy", ".csv.gz")) and not key.startswith("documents/")]
+    assert {"attributes/dedupe/web/part-3.jsonl.gz", "mix/documents/web-00000.jsonl.gz"} <= set(compared)
+    for key in compared:
+        data, here = objects[key], (corpus / key).read_bytes()
+        if key.startswith("mix/documents/") or key.endswith(".csv.gz"):  # provenance names the input path
+            data, here = gzip.decompress(data).replace(f"s3://{name}".encode(), b""), gzip.decompress(here).replace(
+                str(corpus).encode(), b"")
+        assert data == here, key
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -334,12 +347,3 @@ def test_without_an_address_a_cluster_is_started_and_shut_down(corpus: Path) -> 
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1000", "False"]
-
-
-def test_a_mix_to_s3_on_a_joined_cluster_needs_a_shared_work_dir(corpus: Path) -> None:
-    """Its default work folder, the driver's temporary folder, is not on the other nodes."""
-    from dolma_tools.errors import ConfigError
-
-    stream = {"name": "web", "documents": [str(corpus / "documents")]}
-    with pytest.raises(ConfigError, match="work_dir: .* a folder every node mounts"):
-        dt.mix([stream], {"documents": {"path": "s3://bucket/out"}}, executor="ray", ray={"address": "auto"})

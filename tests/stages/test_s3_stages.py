@@ -118,7 +118,7 @@ def test_tag_dedupe_mix_on_s3_write_what_they_write_locally(twin_roots, tmp_path
     for key in tokens:
         assert objects[key] == files[key]
 
-    assert list((tmp_path / "tmp" / "dolma-tools").iterdir()) == [], "the mix's local work folder is removed"
+    assert list((tmp_path / "tmp").iterdir()) == [], "local scratch copies of remote work files are removed"
 
 
 def test_s3_mix_reruns_refuses_and_removes_stale_shards(twin_roots, tmp_path, tokenizer_path):
@@ -141,16 +141,16 @@ def test_s3_mix_reruns_refuses_and_removes_stale_shards(twin_roots, tmp_path, to
         "mixed/web-00000.jsonl.gz"]
 
 
-def test_s3_mix_keeps_its_work_folder_local(twin_roots, tmp_path):
+def test_s3_mix_keeps_its_work_folder_beside_its_output_unless_told(twin_roots, tmp_path):
     _, name, _ = twin_roots
     base = {"streams": [{"name": "web", "documents": [f"s3://{name}/documents"]}],
             "output": {"documents": {"path": f"s3://{name}/out"}}}
     default = MixConfig.model_validate(base)
-    assert work_folder(default).startswith(os.path.join(tempfile.gettempdir(), "dolma-tools", ".mix-work-"))
+    assert work_folder(default).startswith(f"s3://{name}/out/.mix-work-")
     chosen = MixConfig.model_validate({**base, "work_dir": str(tmp_path)})
     assert work_folder(chosen).startswith(str(tmp_path))
     assert chosen.fingerprint() == default.fingerprint()
-    with pytest.raises(ConfigError, match="work_dir"):
-        dt.mix(base["streams"], base["output"], work_dir=f"s3://{name}/work")
+    with pytest.raises(ConfigError, match=r"work_dir: .* local folder or s3://"):
+        dt.mix(base["streams"], base["output"], work_dir="gs://elsewhere/work")
     with pytest.raises(ConfigError, match=r"output.documents.path: .* local folder or s3://"):
         dt.mix(base["streams"], {"documents": {"path": "gs://elsewhere/out"}})

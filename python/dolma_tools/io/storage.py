@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 from typing import Any
 
 from dolma_tools.errors import ConfigError
@@ -93,3 +94,25 @@ def remove(path: str, transport_params: dict | None = None) -> None:
         return
     _, bucket, key = _s3_parts(path, "remove")
     s3_client(transport_params).delete_object(Bucket=bucket, Key=key)
+
+
+def remove_tree(folder: str, transport_params: dict | None = None) -> None:
+    """Delete ``folder`` and everything below it (on S3: every object under the prefix); a folder
+    that is already gone is fine."""
+    if not is_remote(folder):
+        shutil.rmtree(folder.removeprefix("file://"), ignore_errors=True)
+        return
+    _, bucket, key = _s3_parts(folder, "remove")
+    prefix = key.rstrip("/") + "/"
+    client = s3_client(transport_params)
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+        if keys:  # a page holds at most 1,000 keys, as many as one delete_objects call takes
+            client.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+
+
+def remove_empty_folder(folder: str) -> None:
+    """Delete a local folder once nothing is left in it (remote prefixes vanish with their last object)."""
+    local = folder.removeprefix("file://")
+    if not is_remote(folder) and os.path.isdir(local) and not os.listdir(local):
+        os.rmdir(local)

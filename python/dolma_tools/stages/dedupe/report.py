@@ -12,10 +12,9 @@ import sys
 from typing import Any
 
 import msgspec
-import numpy as np
 
 from dolma_tools.stages.dedupe.modes import Mode
-from dolma_tools.stages.dedupe.work import WorkDir, load_json
+from dolma_tools.stages.dedupe.work import WorkDir, load_arrays, load_json
 
 FIGURES = ("documents_flagged", "spans_flagged", "chars_flagged")
 
@@ -24,9 +23,9 @@ def build_report(modes: list[Mode], files: list[str], work: WorkDir, flags: coll
     """``flags``: the counters of the sidecar-writing tasks (``<mode>.<figure>``), summed over every file."""
     totals: collections.Counter = collections.Counter()
     for position in range(len(files)):
-        with np.load(work.hashes(position)) as arrays:
-            totals.update(msgspec.json.decode(arrays["counters"].tobytes()))
-            totals["characters"] += int(arrays["lengths"].sum())
+        arrays = load_arrays(work.hashes(position), ["counters", "lengths"])
+        totals.update(msgspec.json.decode(arrays["counters"].tobytes()))
+        totals["characters"] += int(arrays["lengths"].sum())
     decided = load_json(work.decided) or {}
     entries: dict[str, dict[str, Any]] = {}
     for mode in modes:

@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import shutil
+import posixpath
 import sys
 from collections.abc import Iterator
 
@@ -38,6 +37,7 @@ from dolma_tools.attribute_keys import AttributeKeys
 from dolma_tools.errors import ConfigError
 from dolma_tools.io import attributes_path, attributes_root, expand
 from dolma_tools.io.compression import is_remote
+from dolma_tools.io.storage import remove_empty_folder, remove_tree
 from dolma_tools.stages.base import Outcome, Phase, PhaseResult, Stage
 from dolma_tools.stages.dedupe import bloom as bloom_files
 from dolma_tools.stages.dedupe.config import DedupeConfig
@@ -79,9 +79,14 @@ def resolve_partitions(config: DedupeConfig) -> int:
 
 
 def _work_dir(config: DedupeConfig, files: list[str]) -> WorkDir:
+    """``work_dir``, else ``_work`` beside the sidecars: local, shared or ``s3://`` (but for the
+    few files that a mode keeps as a file to map or to publish: `Mode.local_work_reason`)."""
     root = config.work_dir or f"{attributes_root(files[0], config.name)}/_work"
     if is_remote(root):
-        raise ConfigError(f"work_dir: {root} is remote; give a local folder with 'work_dir' for intermediate hashes")
+        reasons = [reason for mode in config.modes() if (reason := mode.local_work_reason()) is not None]
+        if reasons:
+            raise ConfigError(f"work_dir: {root} is remote, but " + "; ".join(reasons)
+                              + " (or give work_dir a local or shared folder)")
     partitions = resolve_partitions(config)
     return WorkDir(f"{root}/{run_fingerprint(config.sections(), files, partitions)}", partitions)
 
@@ -214,7 +219,6 @@ class DedupeStage(Stage[DedupeConfig]):
 
 def _remove_work(config: DedupeConfig, work: WorkDir) -> None:
     """Delete this run's work folder (and the default ``_work`` folder once it is empty)."""
-    shutil.rmtree(work.root, ignore_errors=True)
-    parent = os.path.dirname(work.root)
-    if config.work_dir is None and os.path.isdir(parent) and not os.listdir(parent):
-        os.rmdir(parent)
+    remove_tree(work.root)
+    if config.work_dir is None:
+        remove_empty_folder(posixpath.dirname(work.root))

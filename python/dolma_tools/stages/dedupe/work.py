@@ -3,15 +3,17 @@
 Layout under ``<work_dir>/<run fingerprint>/``: ``hashes/<i>.npz`` and ``keys/<mode>/<i>.npy``
 (phase 1), ``partitions/<mode>/<p>-of-<P>.npy``, ``decisions/<i>.npz`` and ``decided.json``
 (phase 2), where ``i`` is the file's position in input order and ``p`` a key partition
-(`dolma_tools.stages.dedupe.partitions`). Every file is written to a temporary name and renamed, so a killed run leaves
-only complete files and a rerun picks up where it stopped. The fingerprint covers the mode
-settings and the input list, so a changed config never reuses stale work.
+(`dolma_tools.stages.dedupe.partitions`). The folder may be local, shared or on ``s3://``: every
+file is written through `dolma_tools.io.atomic_writer` (a temporary name renamed, or an upload
+that appears only when complete), so a killed run leaves only complete files and a rerun picks up
+where it stopped; readers copy remote files to local scratch (`dolma_tools.io.scratch`). The
+fingerprint covers the mode settings and the input list, so a changed config never reuses stale
+work.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import zipfile
 from collections.abc import Iterable
@@ -21,7 +23,8 @@ import numpy as np
 
 from dolma_tools._core import NGRAM_HASH_VERSION
 from dolma_tools.io import atomic_writer, exists, open_read
-from dolma_tools.io.compression import is_remote
+from dolma_tools.io.compression import open_raw
+from dolma_tools.io.scratch import Scratch
 
 
 WORK_FORMAT = 5
@@ -83,15 +86,15 @@ def save_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
 
 def load_arrays(path: str, keys: Iterable[str] | None = None, *, skip: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """The arrays of a work file: ``keys`` when given, else all but those ending in one of ``skip``
-    (an array is read only when asked for)."""
-    with np.load(path) as npz:  # work folders are always local
+    (an array is read only when asked for; a remote file is copied to local scratch first)."""
+    with Scratch() as scratch, np.load(scratch.local(path)) as npz:
         wanted = [key for key in npz.files if not key.endswith(skip)] if keys is None else keys
         return {key: npz[key] for key in wanted}
 
 
 def array_length(path: str, key: str) -> int:
-    """The length of one array of a work file, from its header alone."""
-    with zipfile.ZipFile(path) as archive, archive.open(f"{key}.npy") as stream:
+    """The length of one array of a work file, from its header alone (ranged reads when remote)."""
+    with open_raw(path) as raw, zipfile.ZipFile(raw) as archive, archive.open(f"{key}.npy") as stream:
         version = np.lib.format.read_magic(stream)
         read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
         shape, _, _ = read_header(stream)
@@ -99,11 +102,8 @@ def array_length(path: str, key: str) -> int:
 
 
 def array_view(path: str, key: str) -> np.ndarray:
-    """One array of a work file without reading it: memory-mapped from a local file (the members
-    of an uncompressed ``.npz`` lie whole in it), read whole from a remote one."""
-    if is_remote(path):
-        with open_read(path) as stream, np.load(io.BytesIO(stream.read())) as npz:
-            return npz[key]
+    """One array of a local work file without reading it: memory-mapped (the members of an
+    uncompressed ``.npz`` lie whole in it). Remote files go through `dolma_tools.io.scratch` first."""
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo(f"{key}.npy")
     if info.compress_type != zipfile.ZIP_STORED:

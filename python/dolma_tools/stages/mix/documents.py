@@ -23,6 +23,8 @@ import numpy as np
 
 from dolma_tools.executor.base import Report
 from dolma_tools.io import atomic_writer
+from dolma_tools.io.compression import open_raw
+from dolma_tools.io.scratch import load_npy
 from dolma_tools.stages.mix.chunks import compress, decompress
 
 
@@ -40,11 +42,11 @@ class Piece:
 
 def plan_pieces(data: str, chunks_path: str, lines_path: str, threshold: float) -> list[Piece]:
     """The chunks of one first-pass file that still hold a line after the stream's cap."""
-    chunks = np.load(chunks_path)
+    chunks = load_npy(chunks_path)
     if math.isinf(threshold):
         keep = np.ones(len(chunks), dtype=bool)
     else:
-        lines = np.load(lines_path)
+        lines = load_npy(lines_path)
         kept = lines["chunk"][lines["priority"] < threshold]
         keep = np.bincount(kept, minlength=len(chunks)) > 0
     return [Piece(data, lines_path, index, int(chunks[index, 0]), int(chunks[index, 1]), threshold)
@@ -65,12 +67,13 @@ def pack(pieces: Sequence[Piece], max_bytes: int) -> list[list[Piece]]:
 
 
 def _piece_bytes(piece: Piece, codec: str, lines_cache: dict[str, np.ndarray]) -> tuple[bytes, int]:
-    """The chunk as stored, or re-compressed without lines above the cap; and its line count."""
-    with open(piece.data, "rb") as stream:
+    """The chunk as stored (one ranged read when remote), or re-compressed without lines above the
+    cap; and its line count."""
+    with open_raw(piece.data) as stream:
         stream.seek(piece.offset)
         data = stream.read(piece.length)
     if piece.lines not in lines_cache:
-        lines_cache[piece.lines] = np.load(piece.lines)
+        lines_cache[piece.lines] = load_npy(piece.lines)
     lines = lines_cache[piece.lines]
     priorities = lines["priority"][lines["chunk"] == piece.chunk]
     if math.isinf(piece.threshold):

@@ -13,7 +13,8 @@ The method
        ``K = ceil(total / shard_tokens)``; copies above a stream's cap are left out;
     3. shards (parallel, one task each): binary-search its key range in every sorted index,
        merge those rows by key (ties: input order), copy their tokens into the shard and write
-       the boundaries. Memory: one shard's rows and tokens.
+       the boundaries. Memory: one shard's rows and tokens. With the work folder on ``s3://`` a
+       task maps local copies of the first-pass files it draws from (`dolma_tools.io.scratch`).
 
 Files
     The shard files and the manifest are the format `dolma_tools.tokens` owns.
@@ -32,6 +33,7 @@ import numpy as np
 from dolma_tools.executor.base import Report
 from dolma_tools.io import atomic_writer
 from dolma_tools.io.compression import gzip_member
+from dolma_tools.io.scratch import Scratch, load_npy
 from dolma_tools.stages.mix.prepare import INDEX_DTYPE
 
 KEY_BITS = 16
@@ -59,7 +61,7 @@ def plan_ranges(inputs: Sequence[TokenInput], shard_tokens: int) -> list[tuple[i
     """Key ranges ``[low, high)`` of balanced shards of at most about ``shard_tokens`` tokens."""
     histogram = np.zeros(_BINS, dtype=np.int64)
     for item in inputs:
-        rows = _kept(np.load(item.index, mmap_mode="r"), item.threshold)
+        rows = _kept(load_npy(item.index, mmap=True), item.threshold)
         bins = (rows["key"] >> _SHIFT).astype(np.intp)
         histogram += np.bincount(bins, weights=rows["length"], minlength=_BINS).astype(np.int64)
     total = int(histogram.sum())
@@ -102,9 +104,13 @@ class TokenShardTask:
         return (self.output, self.metadata)
 
     def run(self, report: Report) -> collections.Counter:
+        with Scratch() as scratch:  # remote work files: mapped from local copies
+            return self._write(scratch, report)
+
+    def _write(self, scratch: Scratch, report: Report) -> collections.Counter:
         selected, owners = [], []
         for number, item in enumerate(self.inputs):
-            index = np.load(item.index, mmap_mode="r")
+            index = np.load(scratch.local(item.index), mmap_mode="r")
             start, end = _in_range(index["key"], self.low, self.high)
             rows = _kept(np.asarray(index[start:end]), item.threshold)
             selected.append(rows)
@@ -112,8 +118,9 @@ class TokenShardTask:
         rows = np.concatenate(selected) if selected else np.zeros(0, dtype=INDEX_DTYPE)
         owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
         order = np.argsort(rows["key"], kind="stable")
-        tokens = {n: np.memmap(self.inputs[n].tokens, dtype=self.dtype, mode="r") for n in np.unique(owner).tolist()}
-        metas = {n: _MetaReader(self.inputs[n]) for n in tokens}
+        tokens = {n: np.memmap(scratch.local(self.inputs[n].tokens), dtype=self.dtype, mode="r")
+                  for n in np.unique(owner).tolist()}
+        metas = {n: _MetaReader(self.inputs[n], scratch) for n in tokens}
         position = 0
         lines: list[bytes] = []
         with atomic_writer(self.output, raw=True) as out:
@@ -133,9 +140,9 @@ class TokenShardTask:
 class _MetaReader:
     """Random access to the ``id,source,provenance`` tails of one first-pass file."""
 
-    def __init__(self, item: TokenInput) -> None:
-        self.offsets = np.load(item.meta_offsets)
-        self.file = open(item.meta, "rb")
+    def __init__(self, item: TokenInput, scratch: Scratch) -> None:
+        self.offsets = load_npy(item.meta_offsets)
+        self.file = open(scratch.local(item.meta), "rb")
         self.map = mmap.mmap(self.file.fileno(), 0, access=mmap.ACCESS_READ) if self.offsets[-1] else None
 
     def tail(self, row: int) -> bytes:

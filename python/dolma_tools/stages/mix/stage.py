@@ -1,11 +1,11 @@
 """The mix stage: plan, first pass, caps, second pass, manifests.
 
-1. ``check``: outputs are local or ``s3://``, the work folder local; the tokenizer loads, its
+1. ``check``: outputs and the work folder are local or ``s3://``; the tokenizer loads, its
    special tokens exist and the dtype holds its vocabulary. Filters were already parsed when the config loaded.
-2. First pass (`dolma_tools.stages.mix.prepare`): one task per input file into a local work folder
+2. First pass (`dolma_tools.stages.mix.prepare`): one task per input file into the work folder
    ``<base>/.mix-work-<config hash>/``, which a killed run resumes from; ``<base>`` is
-   ``work_dir``, else the first output folder when it is local, else the system's temporary
-   folder (outputs on ``s3://``: shards and manifests go there, the work files stay local).
+   ``work_dir``, else the first output folder (local, shared or ``s3://``: the second pass's tasks
+   copy the remote work files they map to local scratch, `dolma_tools.io.scratch`).
 3. Caps: per stream, the priority below which copies are kept (`dolma_tools.stages.mix.sampling`).
 4. Second pass: document shards (`dolma_tools.stages.mix.documents`) and token shards
    (`dolma_tools.stages.mix.shards`), one task each.
@@ -23,9 +23,8 @@ import collections
 import json
 import math
 import os
+import posixpath
 import re
-import shutil
-import tempfile
 from typing import Any
 
 import numpy as np
@@ -33,8 +32,8 @@ import numpy as np
 from dolma_tools.attribute_keys import AttributeKeys
 from dolma_tools.errors import ConfigError
 from dolma_tools.io import atomic_writer, exists, expand, list_names, open_read, remove, size
-from dolma_tools.io.compression import is_remote
-from dolma_tools.io.storage import can_list
+from dolma_tools.io.scratch import load_npy
+from dolma_tools.io.storage import can_list, remove_tree
 from dolma_tools.stages.mix.chunks import chunk_bytes
 from dolma_tools.stages.mix.config import MixConfig
 from dolma_tools.stages.mix.documents import DocumentShardTask, pack, plan_pieces
@@ -53,14 +52,11 @@ _CODECS = {"jsonl": "none", "jsonl.gz": "gz", "jsonl.zst": "zst", "parquet": "zs
 
 def check(config: MixConfig) -> TokenizerInfo | None:
     """Checks that need no input files; returns the tokenizer's identity when there are tokens."""
-    if config.work_dir is not None and is_remote(config.work_dir):
-        raise ConfigError(f"work_dir: the mix keeps its intermediate files in a local folder, got {config.work_dir!r}")
-    if config.executor == "ray" and config.ray.address is not None and config.work_dir is None and is_remote(_primary(config)):
-        raise ConfigError("work_dir: with outputs on s3:// the mix's work files would go to this machine's temporary "
-                          "folder, which the other nodes of a Ray cluster do not see; give work_dir: a folder every node mounts")
     for key, out in (("documents", config.output.documents), ("tokens", config.output.tokens)):
         if out is not None and not can_list(out.path):
             raise ConfigError(f"output.{key}.path: the mix writes to a local folder or s3://, got {out.path!r}")
+    if config.work_dir is not None and not can_list(config.work_dir):
+        raise ConfigError(f"work_dir: the mix keeps its work files in a local folder or s3://, got {config.work_dir!r}")
     return tokenizer_info(config.output.tokens) if config.output.tokens is not None else None
 
 
@@ -71,11 +67,9 @@ def _primary(config: MixConfig) -> str:
 
 
 def work_folder(config: MixConfig) -> str:
-    """The local folder of the first pass's files, named by the config so that reruns find it."""
-    base = config.work_dir or _primary(config)
-    if is_remote(base):
-        base = os.path.join(tempfile.gettempdir(), "dolma-tools")
-    return os.path.join(base.removeprefix("file://"), f".mix-work-{config.fingerprint()[:12]}")
+    """The folder of the first pass's files, named by the config so that reruns find it."""
+    base = (config.work_dir or _primary(config)).removeprefix("file://")
+    return posixpath.join(base, f".mix-work-{config.fingerprint()[:12]}")
 
 
 def plan(config: MixConfig) -> list[PrepareTask]:
@@ -90,7 +84,7 @@ def plan(config: MixConfig) -> list[PrepareTask]:
             tasks.append(PrepareTask(
                 source=path,
                 stream=stream,
-                files=WorkFiles(os.path.join(work, stream.name, f"{number:05d}")),
+                files=WorkFiles(posixpath.join(work, stream.name, f"{number:05d}")),
                 missing=config.missing_rule(stream),
                 seed=config.seed,
                 skip_bad_lines=config.on_error == "skip",
@@ -140,10 +134,10 @@ def _thresholds(config: MixConfig, tasks: list[PrepareTask]) -> dict[str, float]
             continue
         mine = [t for t in tasks if t.stream.name == stream.name]
         if config.output.tokens is not None:
-            rows = np.concatenate([np.load(t.files.index) for t in mine])
+            rows = np.concatenate([load_npy(t.files.index) for t in mine])
             priorities, tokens = rows["priority"], rows["length"]
         else:
-            rows = np.concatenate([np.load(t.files.lines) for t in mine])
+            rows = np.concatenate([load_npy(t.files.lines) for t in mine])
             priorities, tokens = rows["priority"], rows["tokens"]
         limits[stream.name] = min(cap_threshold(priorities, np.ones(len(priorities), np.int64), stream.max_documents),
                                   cap_threshold(priorities, tokens, stream.max_tokens))
@@ -157,11 +151,11 @@ def _mixture(config: MixConfig, tasks: list[PrepareTask], limits: dict[str, floa
         documents = tokens = size = 0
         for task in (t for t in tasks if t.stream.name == stream.name):
             if config.output.tokens is not None:
-                rows = np.load(task.files.index)
+                rows = load_npy(task.files.index)
                 rows = rows[rows["priority"] < limits[stream.name]]
                 tokens += int(rows["length"].sum())
             else:
-                rows = np.load(task.files.lines)
+                rows = load_npy(task.files.lines)
                 rows = rows[rows["priority"] < limits[stream.name]]
                 size += int(rows["bytes"].sum())
             documents += len(rows)
@@ -246,7 +240,7 @@ class MixStage(Stage[MixConfig]):
         first = phases.run(Phase("mix", tasks))
         counters: collections.Counter = collections.Counter()
         for task in tasks:
-            with open(task.files.counts, encoding="utf-8") as stream:
+            with open_read(task.files.counts) as stream:
                 counters.update(json.load(stream))
         limits = _thresholds(config, tasks)
         document_tasks = _document_tasks(config, tasks, limits)
@@ -258,7 +252,7 @@ class MixStage(Stage[MixConfig]):
         outcome = Outcome.from_counters(root, first, counters, reports=_manifest_paths(config))
         outcome.counts["mixture"] = mixture
         _write_manifests(config, info, outcome, mixture, document_tasks, token_tasks)
-        shutil.rmtree(work_folder(config), ignore_errors=True)
+        remove_tree(work_folder(config))
         return outcome
 
 

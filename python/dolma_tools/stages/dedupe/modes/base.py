@@ -174,6 +174,15 @@ class Mode(abc.ABC, Generic[SectionT]):
         are reused by an overwrite rerun: deciding again would meet the run's own keys)."""
         return False
 
+    def local_work_reason(self) -> str | None:
+        """Why this mode needs its work folder on a filesystem (None: ``s3://`` works too). An
+        updated persistent filter waits in the work folder, as a file the filter's own loader and
+        saver open, until `publish` moves it to its path."""
+        if self.updates_a_filter:
+            return (f"{self.where}.update: the updated filter waits in the work folder until it is "
+                    "published, which must then be a local or shared folder")
+        return None
+
     def report(self, decided: dict[str, Any]) -> dict[str, Any]:
         """Figures for ``_report.json`` beyond the flag counts (``decided``: phase 2's summary)."""
         return dict(decided.get("figures", {}).get(self.name, {}))

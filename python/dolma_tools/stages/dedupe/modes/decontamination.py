@@ -131,6 +131,14 @@ class Decontamination(Mode[DecontaminationMode]):
             save_json(path + ".json", {"settings": settings, "counts": dict(counts)})
         return Decontamination(mode, path)
 
+    def local_work_reason(self) -> str | None:
+        """The eval filter is memory-mapped by every task: it is built in the work folder unless
+        ``bloom.path`` names a file."""
+        if self.settings.bloom.path is None:
+            return ("decontamination.bloom.path: the eval-set filter is memory-mapped by every task; give it a "
+                    "local or shared file path")
+        return None
+
     def extract(self, batch: Batch, source: str, skips: SkipCounter | None) -> dict[str, np.ndarray]:
         """Per flagged document: its share of eval n-grams and the merged character spans of matches."""
         assert self.filter_path is not None, "prepare() builds the eval filter before phase 1"

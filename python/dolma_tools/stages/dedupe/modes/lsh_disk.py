@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 
 import numpy as np
@@ -28,7 +25,7 @@ import numpy as np
 from dolma_tools._core import StringColumn, jaccard_pairs, lsh_band_keys, lsh_bucket_links, lsh_union, sorted_sets
 from dolma_tools.executor.base import FileTask, Report
 from dolma_tools.io import atomic_writer, open_read
-from dolma_tools.io.compression import is_remote
+from dolma_tools.io.scratch import Scratch
 from dolma_tools.io.storage import remove
 from dolma_tools.stages.dedupe.modes.external_sort import RECORD_BYTES, RunWriter, merged
 from dolma_tools.stages.dedupe.work import array_view
@@ -64,31 +61,21 @@ class PartReader:
         self.parts = parts
         self.ends = np.array([part.start + part.count for part in parts], dtype=np.int64)
         self._set_offsets: dict[int, np.ndarray] = {}
-        self._scratch: str | None = None
-        self._copies: dict[str, str] = {}
+        self._scratch = Scratch()
 
     def __enter__(self) -> PartReader:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
+        self._scratch.close()
 
     @property
     def num_perm(self) -> int:
         return int(self.view(self.parts[0], self.parts[0].prefix + "signatures").shape[1]) if self.parts else 0
 
     def view(self, part: Part, key: str) -> np.ndarray:
-        """One array of a part, memory-mapped."""
-        if not is_remote(part.path):
-            return array_view(part.path, key)
-        if part.path not in self._copies:
-            self._scratch = self._scratch or tempfile.mkdtemp(prefix="dolma-tools-lsh-")
-            local = os.path.join(self._scratch, f"{len(self._copies)}.npz")
-            with open_read(part.path) as source, open(local, "wb") as target:
-                shutil.copyfileobj(source, target, 1 << 24)
-            self._copies[part.path] = local
-        return array_view(self._copies[part.path], key)
+        """One array of a part, memory-mapped (from a local copy when the part is remote)."""
+        return array_view(self._scratch.local(part.path), key)
 
     def _take(self, part: Part, key: str, index: np.ndarray) -> np.ndarray:
         """``array[index]`` of a part's array, a mapping per `TAKE_ROWS` rows: the pages read do not
