@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from dolma_tools_taggers.consent import DEFAULT_AGENTS
 from dolma_tools_taggers.robots_groups import read_groups
-from dolma_tools_taggers.robots_rules import HostRobots, url_parts
+from dolma_tools_taggers.robots_rules import HostRobots, _scan, url_parts
 
 protego = pytest.importorskip("protego")
 
@@ -30,6 +30,8 @@ VALUES = ["/", "/p1/", "/p1/open/", "/p1", "/a", "/ab", "/ok", "/x=1", "/private
           "p1", "/?", "/*?", "/p1/open/$", "/x=1$", "/~u/", "/robots.txt", "/p1*1$"]
 OTHER_LINES = ["", "# comment", "Sitemap: https://x.example/s.xml", "Host: x.example", "Crawl-delay: 10",
                "Request-rate: 1/5", "Content-Signal: search=yes, ai-train=no", "Content-Signal: ai-train=yes",
+               "content signal: ai-train=no", "CONTENT-SIGNAL ai-train=no", "Content - Signal: ai-train=n",
+               "Content-Signals: ai-train=no", "signal: ai-train=no",
                "nonsense", "garbage: line", "Foo:bar", ":", "   ", "Disallow /a:b", "Visit-time: 0400-0845"]
 PATHS = ["/", "/p1", "/p1/", "/p1/x", "/p1/open", "/p1/open/", "/p1/open/1", "/p2/open/3", "/ab", "/a", "/ok",
          "/okay", "/x=1", "/x=10", "/private/1", "/search", "/x.pdf", "/p1/x.pdf", "/p1/x.pdfx", "/p1/x/x",
@@ -62,6 +64,9 @@ def _body(rng: random.Random) -> str:
 def _assert_protegos_answers(body: str) -> None:
     parser = protego.Protego.parse(body)
     robots = HostRobots(body)
+    wanted = {agent.lower() for agent in AGENTS} | {"*"}  # the signals, without the shortcut for files without any
+    signals = {key: value for group, pairs in _scan(body).signals if group & wanted for key, value in pairs.items()}
+    assert robots.content_signals([agent.lower() for agent in AGENTS]) == signals, body
     for _ in range(2):  # cold, then from the verdict cache
         for path in PATHS:
             url = f"https://x.example{path}"

@@ -56,19 +56,20 @@ def _directive(line: str) -> tuple[str, str] | None:
     return None if field is None else (field, value)
 
 
-def _add(rules: list[Rule], value: str, allow: bool) -> None:
+def _rules(value: str, allow: bool) -> list[Rule]:
     """The rules Protego adds for one kept value (see `_KEPT_VALUE`)."""
-    if value.endswith("$"):
-        rules.append((len(value) + 2, allow, value[:-1] + "%24"))
+    rules = [(len(value) + 2, allow, value[:-1] + "%24")] if value.endswith("$") else []
     rules.append((len(value), allow, value))
     if allow and value.endswith("/index.html"):
         rules.append((len(value) - 9, True, value[:-10] + "$"))
+    return rules
 
 
 def read_groups(body: str) -> dict[str, list[Rule]] | None:
     """User-agent name (lower case) → its rules, in Protego's order of names, or None when a rule
     value is one Protego rewrites (see the module's docstring)."""
     groups: dict[str, list[Rule]] = {}
+    made: dict[tuple[str, bool], list[Rule]] = {}
     current: list[str] = []
     previous = None
     for line in body.splitlines():
@@ -94,10 +95,13 @@ def read_groups(body: str) -> dict[str, list[Rule]] | None:
                     current.append(key)
                     groups.setdefault(key, [])
         elif field == "allow" or field in _DISALLOW:
-            if not _KEPT_VALUE(value):
-                return None
+            rules = made.get((value, field == "allow"))
+            if rules is None:
+                if not _KEPT_VALUE(value):
+                    return None
+                rules = made[value, field == "allow"] = _rules(value, field == "allow")
             for key in current:
-                _add(groups[key], value, field == "allow")
+                groups[key].extend(rules)
     return groups
 
 
@@ -139,13 +143,21 @@ def _matches(pattern: str, path: str) -> bool:
 class GroupRules:
     """The groups of one file (see `read_groups`), each sorted once, judged per plain path."""
 
-    __slots__ = ("bound", "groups", "_chosen")
+    __slots__ = ("bound", "disallows", "groups", "_chosen")
 
     def __init__(self, groups: dict[str, list[Rule]]) -> None:
-        self.groups = {name: tuple(sorted(rules, reverse=True)) for name, rules in groups.items()}
-        lengths = [rule[0] for rules in self.groups.values() for rule in rules]
-        plain = all("*" not in rule[2] and "$" not in rule[2] for rules in self.groups.values() for rule in rules)
-        self.bound = max(lengths, default=1) if plain else None
+        self.groups: dict[str, tuple[tuple[Rule, ...], tuple[str, ...] | None]] = {}
+        """Name → (its rules in order of precedence, their patterns when all are plain prefixes)."""
+        longest, plain, self.disallows = 1, True, False
+        for name, rules in groups.items():
+            ordered = tuple(sorted(rules, reverse=True))
+            patterns = tuple(rule[2] for rule in ordered)
+            group_plain = not any("*" in pattern or "$" in pattern for pattern in patterns)
+            plain = plain and group_plain
+            self.groups[name] = ordered, patterns if group_plain else None
+            longest = max(longest, ordered[0][0]) if ordered else longest
+            self.disallows = self.disallows or not all(rule[1] for rule in ordered)
+        self.bound = longest if plain else None
         """The longest pattern when none has ``*`` or ``$``: a verdict then depends on no more of
         the path than this (else None)."""
         self._chosen: dict[tuple[str, ...], tuple[str | None, tuple[str | None, ...]]] = {}
@@ -154,30 +166,32 @@ class GroupRules:
         """The group ruling ``*`` and the group ruling each agent (None: no group, allowed)."""
         found = self._chosen.get(agents)
         if found is None:
-            found = self._choose("*"), tuple(self._choose(agent.strip().lower()) for agent in agents)
+            lowered = [agent.strip().lower() for agent in agents]
+            joined = "\n".join(lowered)
+            names = [name for name in self.groups if name == "*" or name in joined]  # others score 0
+            found = _choose("*", names), tuple(_choose(agent, names) for agent in lowered)
             self._chosen[agents] = found
         return found
-
-    def _choose(self, agent: str) -> str | None:
-        best, best_score = None, 0
-        for name in self.groups:  # the first of the best scores wins, as Python's max picks it
-            score = applies(name, agent)
-            if score > best_score:
-                best, best_score = name, score
-        return best
 
     def disallowed(self, name: str | None, path: str) -> bool:
         """Whether group ``name``'s first matching rule is a ``Disallow`` (``path`` plain)."""
         if name is None:
             return False
-        for _, allow, pattern in self.groups[name]:
+        rules, prefixes = self.groups[name]
+        if prefixes is not None:
+            if not path.startswith(prefixes):
+                return False
+            for _, allow, pattern in rules:
+                if path.startswith(pattern):
+                    return not allow
+        for _, allow, pattern in rules:
             if _matches(pattern, path):
                 return not allow
         return False
 
     def judge(self, path: str, agents: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
         """``(agents whose group forbids path, whether the * group does)`` for a plain path."""
-        if path == "/robots.txt":
+        if path == "/robots.txt" or not self.disallows:
             return (), False
         star_group, agent_groups = self.chosen(agents)
         answers = {star_group: self.disallowed(star_group, path)}
@@ -188,3 +202,13 @@ class GroupRules:
             if answers[name]:
                 refused.append(agent)
         return tuple(refused), answers[star_group]
+
+
+def _choose(agent: str, names: list[str]) -> str | None:
+    """The first of the best-scoring names, as Protego's ``max`` picks it (None: all score 0)."""
+    best, best_score = None, 0
+    for name in names:
+        score = applies(name, agent)
+        if score > best_score:
+            best, best_score = name, score
+    return best

@@ -31,7 +31,6 @@ from dolma_tools_taggers.robots_groups import PLAIN_PATH, GroupRules, read_group
 
 _USER_AGENT = re.compile(r"^user[\s_-]*agent\b[\s:]*", re.IGNORECASE)
 _SIMPLE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(/[^#]*)?")
-_UNREAD = object()
 CACHE_LIMIT = 4096
 """Cached verdicts per file and agent list (a host's distinct path prefixes, in practice)."""
 
@@ -107,7 +106,8 @@ class HostRobots:
     body: str
     _scan: _Scan | None = None
     _parser: object | None = None
-    _rules: GroupRules | None | object = _UNREAD
+    _rules: GroupRules | None = None
+    _rules_read: bool = False
     _named_cache: dict[tuple[str, ...], frozenset[str]] = dataclasses.field(default_factory=dict)
     _signal_cache: dict[tuple[str, ...], dict[str, str]] = dataclasses.field(default_factory=dict)
     _verdicts: dict[tuple[tuple[str, ...], str], Verdict] = dataclasses.field(default_factory=dict)
@@ -127,20 +127,20 @@ class HostRobots:
     def rules(self) -> GroupRules | None:
         """The file's groups read without Protego (see `robots_groups`), or None when a rule value
         is one only Protego reads."""
-        if self._rules is _UNREAD:
+        if not self._rules_read:
             groups = read_groups(self.body)
-            self._rules = GroupRules(groups) if groups is not None else None
+            self._rules, self._rules_read = (GroupRules(groups) if groups is not None else None), True
         return self._rules
 
     def judge(self, url: str, path: str | None, agents: tuple[str, ...]) -> Verdict:
         """`refusals`, judged by `GroupRules` when the file's rules and ``path`` (the URL's path and
         query, see `url_parts`) allow it, from the verdict cache when the rules are plain prefixes
         and the path starts with plain characters, else by Protego."""
-        if not self.scan().disallows:
-            return (), False
         rules = self.rules()
         if rules is None or path is None:
             return self.refusals(url, agents)
+        if not rules.disallows:
+            return (), False
         bound = rules.bound
         if bound is not None and not path.startswith("/robots.txt"):
             key = path[:bound]
@@ -182,7 +182,9 @@ class HostRobots:
     def content_signals(self, agents: Sequence[str]) -> dict[str, str]:
         """``Content-Signal`` key=value pairs of the groups for ``*`` or any of ``agents``."""
         key = tuple(agents)
-        if key not in self._signal_cache:
+        if key not in self._signal_cache and "signal" not in self.body.lower():  # no Content-Signal line
+            self._signal_cache[key] = {}
+        elif key not in self._signal_cache:
             wanted = {a.lower() for a in agents} | {"*"}
             found: dict[str, str] = {}
             for group, pairs in self.scan().signals:
