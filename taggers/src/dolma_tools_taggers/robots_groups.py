@@ -23,6 +23,7 @@ choice of group (the longest name found in the agent's at a token boundary, else
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 _DISALLOW = frozenset(("disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw"))
 _USER_AGENT = frozenset(("user-agent", "useragent", "user agent"))
@@ -33,6 +34,19 @@ _KEPT_VALUE = re.compile(r"[A-Za-z0-9_.~/=*-]+\$?").fullmatch
 """Rule values Protego keeps as written (and a final ``$``, its end anchor)."""
 PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/=-]*").fullmatch
 """Paths (and path prefixes) Protego compares as written."""
+_PATH_SAFE, _PATTERN_SAFE = "/%=", "/%*="
+"""What Protego's quoting leaves as it is besides letters, digits and ``_.-~``."""
+
+
+def quotable(text: str) -> bool:
+    """Whether Protego's quoting of ``text`` is a plain ``quote``: printable ASCII without ``%``
+    (an escape Protego would first decode)."""
+    return "%" not in text and text.isascii() and text.isprintable()
+
+
+def quoted_path(path: str) -> str:
+    """Protego's form of a `quotable` path and query (``?`` is escaped too)."""
+    return quote(path, safe=_PATH_SAFE)
 
 Rule = tuple[int, bool, str]
 """``(length, whether it allows, pattern)``; sorted in reverse, Protego's order of precedence."""
@@ -56,12 +70,24 @@ def _directive(line: str) -> tuple[str, str] | None:
     return None if field is None else (field, value)
 
 
-def _rules(value: str, allow: bool) -> list[Rule]:
-    """The rules Protego adds for one kept value (see `_KEPT_VALUE`)."""
-    rules = [(len(value) + 2, allow, value[:-1] + "%24")] if value.endswith("$") else []
-    rules.append((len(value), allow, value))
-    if allow and value.endswith("/index.html"):
-        rules.append((len(value) - 9, True, value[:-10] + "$"))
+def _rules(value: str, allow: bool) -> list[Rule] | None:
+    """The rules Protego adds for one value: one with every ``$`` escaped when there is one, and
+    one whose final ``$`` anchors it; for ``Allow: …/index.html``, ``…/`` anchored too. None for a
+    value that is not `quotable`."""
+    if _KEPT_VALUE(value):
+        patterns = [value[:-1] + "%24", value] if value.endswith("$") else [value]
+    elif quotable(value):
+        value = "/" + value if value.startswith(("https://", "http://")) else value
+        whole = quote(value, safe=_PATTERN_SAFE)  # every '$' escaped
+        patterns = [whole] if "$" in value else []
+        patterns.append(quote(value[:-1], safe=_PATTERN_SAFE) + "$" if value.endswith("$") else whole)
+    else:
+        return None
+    rules = []
+    for pattern in patterns:
+        rules.append((len(pattern), allow, pattern))
+        if allow and pattern.endswith("/index.html"):
+            rules.append((len(pattern) - 9, True, pattern[:-10] + "$"))
     return rules
 
 
@@ -97,9 +123,9 @@ def read_groups(body: str) -> dict[str, list[Rule]] | None:
         elif field == "allow" or field in _DISALLOW:
             rules = made.get((value, field == "allow"))
             if rules is None:
-                if not _KEPT_VALUE(value):
-                    return None
                 rules = made[value, field == "allow"] = _rules(value, field == "allow")
+                if rules is None:
+                    return None
             for key in current:
                 groups[key].extend(rules)
     return groups

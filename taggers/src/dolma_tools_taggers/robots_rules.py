@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 
 from dolma_tools_taggers.blocklist import normalize_host
-from dolma_tools_taggers.robots_groups import PLAIN_PATH, GroupRules, read_groups
+from dolma_tools_taggers.robots_groups import PLAIN_PATH, GroupRules, quotable, quoted_path, read_groups
 
 _USER_AGENT = re.compile(r"^user[\s_-]*agent\b[\s:]*", re.IGNORECASE)
 _SIMPLE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(/[^#]*)?")
@@ -153,6 +153,8 @@ class HostRobots:
                 return verdict
         if PLAIN_PATH(path):
             return rules.judge(path, agents)
+        if quotable(path) and "/robots.txt" not in path:  # Protego reads /robots.txt;x as /robots.txt
+            return rules.judge(quoted_path(path), agents)
         return self.refusals(url, agents)
 
     def refusals(self, url: str, agents: Sequence[str]) -> Verdict:
