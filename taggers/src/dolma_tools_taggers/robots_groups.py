@@ -121,11 +121,10 @@ def read_groups(body: str) -> dict[str, list[Rule]] | None:
                     current.append(key)
                     groups.setdefault(key, [])
         elif field == "allow" or field in _DISALLOW:
-            rules = made.get((value, field == "allow"))
+            rules = made.get((value, field == "allow")) or _rules(value, field == "allow")
             if rules is None:
-                rules = made[value, field == "allow"] = _rules(value, field == "allow")
-                if rules is None:
-                    return None
+                return None
+            made[value, field == "allow"] = rules
             for key in current:
                 groups[key].extend(rules)
     return groups
