@@ -16,6 +16,7 @@ consent_v1 on one core: documents with URLs over a store of ``--hosts`` robots.t
 (target ≥ 20k docs per CPU-second), counting the store's loading separately.
 
     python benchmarks/bench_extract.py --copies 40 --hosts 100000 --repeat 3
+    python benchmarks/bench_extract.py --only consent --hosts 100000   # no pywb, no datatrove
 """
 
 from __future__ import annotations
