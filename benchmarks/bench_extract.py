@@ -16,6 +16,7 @@ consent_v1 on one core: documents with URLs over a store of ``--hosts`` robots.t
 (target ≥ 20k docs per CPU-second), counting the store's loading separately.
 
     python benchmarks/bench_extract.py --copies 40 --hosts 100000 --repeat 3
+    python benchmarks/bench_extract.py --only consent --hosts 100000   # no pywb, no datatrove
 """
 
 from __future__ import annotations
@@ -226,9 +227,12 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=["extract", "consent"], help="run one of the two benchmarks")
     args = parser.parse_args()
-    bench_extract(args.copies, args.extractor, args.repeat)
-    bench_consent(args.hosts, args.documents, args.seed)
+    if args.only != "consent":
+        bench_extract(args.copies, args.extractor, args.repeat)
+    if args.only != "extract":
+        bench_consent(args.hosts, args.documents, args.seed)
 
 
 if __name__ == "__main__":

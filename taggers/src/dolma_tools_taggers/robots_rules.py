@@ -4,14 +4,17 @@ Bodies are scanned and parsed on first use, so a store of 100k hosts loads in ab
 run pays only for the hosts its documents come from. Lines Protego does not understand are
 skipped, as Protego skips them.
 
-Two shortcuts keep Protego's answers while asking it less (a test compares both for every agent):
+Shortcuts keep Protego's answers while asking it less (tests compare both for every agent):
 
-* Protego matches a group whose token occurs in the agent's name, so only agents containing a
-  token the file names are asked about; the others share the ``*`` answer.
-* When every ``Allow``/``Disallow`` value is a plain prefix (no ``*``, ``$``, ``%``, ``?`` or other
-  character Protego re-encodes), a URL's verdict depends only on its first ``L`` path characters,
-  ``L`` the longest value: verdicts are cached per such prefix, so the pages of a host after the
-  first cost a dictionary lookup.
+* A file without any ``Disallow`` value forbids nothing.
+* Most files and paths are judged by `robots_groups.GroupRules`, which reads the groups as
+  Protego does into tuples and answers as it does, for rule values and paths Protego keeps as
+  written; the rest go to Protego, parsed on first need.
+* When no rule has ``*`` or ``$`` either, a URL's verdict depends only on its first ``L`` path
+  characters, ``L`` the longest value: verdicts are cached per such prefix, so the pages of a
+  host after the first cost a dictionary lookup.
+* When Protego judges, it matches a group whose token occurs in the agent's name, so only
+  agents containing a token the file names are asked about; the others share the ``*`` answer.
 
 Cloudflare's ``Content-Signal: search=yes, ai-train=no`` lines are read here too: the signals in
 any group that applies to ``*`` or one of the listed agents count.
@@ -24,10 +27,9 @@ import re
 from collections.abc import Sequence
 
 from dolma_tools_taggers.blocklist import normalize_host
+from dolma_tools_taggers.robots_groups import PLAIN_PATH, GroupRules, quotable, quoted_path, read_groups
 
 _USER_AGENT = re.compile(r"^user[\s_-]*agent\b[\s:]*", re.IGNORECASE)
-_PLAIN = re.compile(r"[A-Za-z0-9_.~/=-]*").fullmatch
-"""Characters Protego keeps as they are in both rule values and URL paths."""
 _SIMPLE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([A-Za-z0-9.-]+)(/[^#]*)?")
 CACHE_LIMIT = 4096
 """Cached verdicts per file and agent list (a host's distinct path prefixes, in practice)."""
@@ -39,13 +41,11 @@ Verdict = tuple[tuple[str, ...], bool]
 @dataclasses.dataclass
 class _Scan:
     """What one pass over the lines tells before any parsing: the user-agent tokens named, whether
-    anything is disallowed at all, the Content-Signal pairs of each group, and the longest rule
-    value when every value is a plain prefix (else None)."""
+    anything is disallowed at all, and the Content-Signal pairs of each group."""
 
     tokens: frozenset[str]
     disallows: bool
     signals: list[tuple[frozenset[str], dict[str, str]]]
-    prefix_bound: int | None
 
 
 def _field(line: str) -> tuple[str, str] | None:
@@ -67,7 +67,6 @@ def _scan(body: str) -> _Scan:
     signals: list[tuple[frozenset[str], dict[str, str]]] = []
     group: set[str] = set()
     in_agents = False
-    bound: int | None = 1
     for line in body.splitlines():
         parsed = _field(line)
         if parsed is None:
@@ -81,13 +80,10 @@ def _scan(body: str) -> _Scan:
             continue
         in_agents = False
         disallows = disallows or (field.startswith("d") and bool(value))  # Protego accepts misspellings
-        if field.startswith(("a", "d")) and bound is not None:  # allow, disallow and its misspellings
-            plain = _PLAIN(value) and not value.endswith("index.html")  # Protego adds a '$' rule for it
-            bound = max(bound, len(value)) if plain else None
         if field == "contentsignal":
             pairs = (pair.partition("=") for pair in value.split(","))
             signals.append((frozenset(group), {k.strip().lower(): v.strip().lower() for k, _, v in pairs if k.strip()}))
-    return _Scan(frozenset(tokens), disallows, signals, bound)
+    return _Scan(frozenset(tokens), disallows, signals)
 
 
 def url_parts(url: str) -> tuple[str | None, str | None]:
@@ -110,6 +106,8 @@ class HostRobots:
     body: str
     _scan: _Scan | None = None
     _parser: object | None = None
+    _rules: GroupRules | None = None
+    _rules_read: bool = False
     _named_cache: dict[tuple[str, ...], frozenset[str]] = dataclasses.field(default_factory=dict)
     _signal_cache: dict[tuple[str, ...], dict[str, str]] = dataclasses.field(default_factory=dict)
     _verdicts: dict[tuple[tuple[str, ...], str], Verdict] = dataclasses.field(default_factory=dict)
@@ -126,24 +124,38 @@ class HostRobots:
             self._parser = Protego.parse(self.body)
         return self._parser
 
+    def rules(self) -> GroupRules | None:
+        """The file's groups read without Protego (see `robots_groups`), or None when a rule value
+        is one only Protego reads."""
+        if not self._rules_read:
+            groups = read_groups(self.body)
+            self._rules, self._rules_read = (GroupRules(groups) if groups is not None else None), True
+        return self._rules
+
     def judge(self, url: str, path: str | None, agents: tuple[str, ...]) -> Verdict:
-        """`refusals`, from the verdict cache when the file's rules are plain prefixes and ``path``
-        (the URL's path and query, see `url_parts`) starts with plain characters."""
-        scan = self.scan()
-        if not scan.disallows:
+        """`refusals`, judged by `GroupRules` when the file's rules and ``path`` (the URL's path and
+        query, see `url_parts`) allow it, from the verdict cache when the rules are plain prefixes
+        and the path starts with plain characters, else by Protego."""
+        rules = self.rules()
+        if rules is None or path is None:
+            return self.refusals(url, agents)
+        if not rules.disallows:
             return (), False
-        bound = scan.prefix_bound
-        if bound is None or path is None:
-            return self.refusals(url, agents)
-        key = path[:bound]
-        if not _PLAIN(key) or path.startswith("/robots.txt"):
-            return self.refusals(url, agents)
-        verdict = self._verdicts.get((agents, key))
-        if verdict is None:
-            verdict = self.refusals(url, agents)
-            if len(self._verdicts) < CACHE_LIMIT:
-                self._verdicts[(agents, key)] = verdict
-        return verdict
+        bound = rules.bound
+        if bound is not None and not path.startswith("/robots.txt"):
+            key = path[:bound]
+            if PLAIN_PATH(key):
+                verdict = self._verdicts.get((agents, key))
+                if verdict is None:
+                    verdict = rules.judge(key, agents)
+                    if len(self._verdicts) < CACHE_LIMIT:
+                        self._verdicts[(agents, key)] = verdict
+                return verdict
+        if PLAIN_PATH(path):
+            return rules.judge(path, agents)
+        if quotable(path) and "/robots.txt" not in path:  # Protego reads /robots.txt;x as /robots.txt
+            return rules.judge(quoted_path(path), agents)
+        return self.refusals(url, agents)
 
     def refusals(self, url: str, agents: Sequence[str]) -> Verdict:
         """``(agents whose rules forbid url, whether the * group forbids it)``.
@@ -172,7 +184,9 @@ class HostRobots:
     def content_signals(self, agents: Sequence[str]) -> dict[str, str]:
         """``Content-Signal`` key=value pairs of the groups for ``*`` or any of ``agents``."""
         key = tuple(agents)
-        if key not in self._signal_cache:
+        if key not in self._signal_cache and "signal" not in self.body.lower():  # no Content-Signal line
+            self._signal_cache[key] = {}
+        elif key not in self._signal_cache:
             wanted = {a.lower() for a in agents} | {"*"}
             found: dict[str, str] = {}
             for group, pairs in self.scan().signals:
