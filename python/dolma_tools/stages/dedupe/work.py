@@ -95,8 +95,13 @@ def save_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
             # the .npy header that follows is a multiple of 64 bytes long.
             pad = -(archive.fp.tell() + 30 + len(info.filename.encode()) + 4 + 20) % ALIGN
             info.extra = _PADDING_FIELD.to_bytes(2, "little") + pad.to_bytes(2, "little") + bytes(pad)
+            data = np.asarray(value, order="C")
+            if data.dtype.hasobject:
+                raise ValueError(f"work array {key!r} holds Python objects")
             with archive.open(info, "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
+                np.lib.format.write_array_header_1_0(member, np.lib.format.header_data_from_array_1_0(data))
+                if data.nbytes:
+                    member.write(data.reshape(-1).view(np.uint8).data)  # in place, unlike write_array
 
 
 def load_arrays(path: str, keys: Iterable[str] | None = None, *, skip: tuple[str, ...] = ()) -> dict[str, np.ndarray]:

@@ -25,7 +25,16 @@
 //! Exact verification ([`LshIndex::clusters_exact`]) follows the same rule with the exact
 //! Jaccard of the two documents' shingle sets (see [`crate::minhash::sets`]) in place of the
 //! estimate, so a low banding threshold (many candidates) keeps its precision; only the
-//! candidates' sets ([`LshIndex::candidates`]) are needed.
+//! candidates' sets ([`LshIndex::candidates`]) are needed. Two things make it cheap without
+//! changing a link: the bands are sorted once, by [`LshIndex::candidates`], whose buckets of two
+//! or more the index keeps for [`LshIndex::clusters_exact`]; and a pair that many bands bring up
+//! (near duplicates share most band keys) has its Jaccard computed once ([`memo`]).
+//!
+//! Skipping a comparison because the two documents are already connected would not keep the
+//! links: whether a member matches decides whether it becomes a representative, and a later
+//! member may match only that one (bucket `a, b, c` with `a`, `b` connected through another band
+//! but `J(a, b)` below the threshold, and `c` similar to `b` alone: the rule links `c` to `b`, a
+//! skip would leave `c` out).
 //!
 //! # Output, determinism
 //!
@@ -41,7 +50,10 @@
 //! and nothing else between calls. Clustering adds, per band processed at the same time (one per
 //! thread), 16 bytes per document for the `(key, doc)` pairs, plus 4 bytes per document for the
 //! union-find and 12 for the output arrays. For 1M documents, 112 permutations and 2 threads:
-//! 448 MB of signatures + 32 MB + 16 MB: under 1.2× the signature bytes.
+//! 448 MB of signatures + 32 MB + 16 MB: under 1.2× the signature bytes. Exact verification
+//! adds the kept buckets (16 bytes per candidate membership: a candidate in `k` bands counts `k`
+//! times) and the memo (about 20 bytes per distinct pair compared), both in proportion to the
+//! candidates, not the corpus.
 //!
 //! # Beyond RAM
 //!
