@@ -198,8 +198,11 @@ class MinHasher:
 def jaccard(a: NDArray[np.uint32], b: NDArray[np.uint32]) -> float:
     """Estimated Jaccard similarity of two signatures: the fraction of equal slots."""
 
-def sorted_sets(values: NDArray[np.uint32], offsets: NDArray[np.uint64]) -> tuple[NDArray[np.uint32], NDArray[np.uint64]]:
-    """Fingerprint lists (``values[offsets[i]:offsets[i + 1]]``) as shingle sets: each sorted, without repeats."""
+def sorted_sets(
+    values: NDArray[np.uint32], offsets: NDArray[np.uint64], take: NDArray[np.uint64] | None = None
+) -> tuple[NDArray[np.uint32], NDArray[np.uint64]]:
+    """Fingerprint lists (``values[offsets[i]:offsets[i + 1]]``) as shingle sets: each sorted, without
+    repeats; with ``take``, only lists ``take[0]``, ``take[1]``, ... (the others never read)."""
 
 def jaccard_pairs(
     values: NDArray[np.uint32], offsets: NDArray[np.uint64], left: NDArray[np.uint32], right: NDArray[np.uint32]

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dolma_tools._core import LshIndex, MinHasher, lsh_clusters, optimal_bands, set_num_threads
+from dolma_tools._core import LshIndex, MinHasher, lsh_clusters, optimal_bands, set_num_threads, sorted_sets
+
+
+def band_buckets(sigs: np.ndarray, bands: int, rows: int) -> Iterator[list[int]]:
+    """Every band's buckets: the documents (ascending) whose band slots are equal."""
+    for band in range(bands):
+        buckets: dict[bytes, list[int]] = {}
+        for i in range(len(sigs)):
+            buckets.setdefault(sigs[i, band * rows:(band + 1) * rows].tobytes(), []).append(i)
+        yield from buckets.values()
 
 
 def reference_clusters(sigs: np.ndarray, bands: int, rows: int, threshold: float | None) -> list[int]:
@@ -27,16 +37,12 @@ def reference_clusters(sigs: np.ndarray, bands: int, rows: int, threshold: float
             x = parent[x]
         return x
 
-    for band in range(bands):
-        buckets: dict[bytes, list[int]] = {}
-        for i in range(n):
-            buckets.setdefault(sigs[i, band * rows : (band + 1) * rows].tobytes(), []).append(i)
-        for members in buckets.values():
-            for x in members:
-                for y in members:
-                    if x < y and (threshold is None or (sigs[x] == sigs[y]).mean() >= threshold):
-                        rx, ry = find(x), find(y)
-                        parent[max(rx, ry)] = min(rx, ry)
+    for members in band_buckets(sigs, bands, rows):
+        for x in members:
+            for y in members:
+                if x < y and (threshold is None or (sigs[x] == sigs[y]).mean() >= threshold):
+                    rx, ry = find(x), find(y)
+                    parent[max(rx, ry)] = min(rx, ry)
     return [find(i) for i in range(n)]
 
 
@@ -150,3 +156,86 @@ def test_bad_arguments() -> None:
         idx.clusters()
     with pytest.raises(TypeError):
         idx.add(np.zeros((2, 16), np.int64))
+
+
+MAX_REPRESENTATIVES = 8
+"""Representatives kept per bucket when verifying (rust/core/src/lsh/mod.rs)."""
+
+
+def representative_rule(sigs: np.ndarray, sets: list[set[int]], bands: int, rows: int, threshold: float) -> tuple[list[int], list[float]]:
+    """Exact verification as docs/dedupe.md states it, every comparison computed: per band and
+    bucket (members ascending), each member is compared with the bucket's representatives in
+    order and linked to the first whose Jaccard reaches ``threshold``, else becomes one (at most
+    `MAX_REPRESENTATIVES`); clusters are the components, named by their smallest member, and the
+    similarity is the Jaccard with that member."""
+    def jaccard(a: int, b: int) -> float:
+        union = len(sets[a] | sets[b])
+        return len(sets[a] & sets[b]) / union if union else 1.0
+
+    n = len(sigs)
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for members in band_buckets(sigs, bands, rows):
+        reps = members[:1]
+        for d in members[1:]:
+            match = next((r for r in reps if jaccard(r, d) >= threshold), None)
+            if match is not None:
+                a, b = find(match), find(d)
+                parent[max(a, b)] = min(a, b)
+            elif len(reps) < MAX_REPRESENTATIVES:
+                reps.append(d)
+    roots = [find(i) for i in range(n)]
+    return roots, [1.0 if r == i else jaccard(r, i) for i, r in enumerate(roots)]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_exact_verification_equals_the_representative_rule_computed_in_full(seed: int) -> None:
+    """`clusters_exact` sorts the bands once (in `candidates`) and computes each pair's Jaccard
+    once however many bands bring it up: the clusters and similarities are those of the rule
+    computed in full. Groups of up to 14 variants of one text at edit rates either side of the
+    threshold make chains and members of several groups; with one representative a bucket would
+    give other clusters on every seed, so the order of the representatives is tested."""
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(20)]  # few words, one-row bands: buckets of mixed members
+    texts = []
+    for _ in range(12):
+        base = list(rng.choice(words, 40))
+        for _ in range(int(rng.integers(2, 15))):
+            text = base.copy()
+            for k in rng.choice(40, int(rng.integers(0, 14)), replace=False):
+                text[k] = str(rng.choice(words))
+            texts.append(" ".join(text))
+    texts.extend(" ".join(rng.choice(words, 40)) for _ in range(30))
+    texts = [texts[i] for i in rng.permutation(len(texts))]
+    hasher = MinHasher(64, ngram=2)
+    sigs, values, offsets = hasher.signatures_and_fingerprints(texts)
+    bands, rows, threshold = 24, 1, 0.5
+    idx = LshIndex(64, threshold=threshold, bands=bands, rows=rows)
+    idx.add(sigs[:50])
+    early = idx.candidates()  # sorted buckets kept for 50 documents, then dropped by add()
+    idx.add(sigs[50:])
+    docs = idx.candidates()
+    assert len(docs) > len(early)
+    set_values, set_offsets = sorted_sets(values, offsets, docs.astype(np.uint64))
+    lists = [set(values[offsets[i]:offsets[i + 1]].tolist()) for i in range(len(texts))]
+    in_docs = set(docs.tolist())
+    want_ids, want_sim = representative_rule(sigs, [s if i in in_docs else set() for i, s in enumerate(lists)],
+                                             bands, rows, threshold)
+    ids, sim = idx.clusters_exact(docs, set_values, set_offsets, threshold)
+    assert ids.tolist() == want_ids
+    assert sim.tolist() == pytest.approx(want_sim, abs=1e-6)
+    assert len(set(want_ids)) < len(texts) - 10  # clusters were found
+    # Without `candidates` first (the bands sorted here), with one thread: the same.
+    fresh = LshIndex(64, threshold=threshold, bands=bands, rows=rows)
+    fresh.add(sigs)
+    set_num_threads(1)
+    try:
+        again = fresh.clusters_exact(docs, set_values, set_offsets, threshold)
+    finally:
+        set_num_threads(None)
+    assert np.array_equal(again[0], ids) and np.array_equal(again[1], sim)

@@ -150,15 +150,25 @@ pub(crate) fn jaccard(a: PyReadonlyArray1<'_, u32>, b: PyReadonlyArray1<'_, u32>
 
 /// Lists of fingerprints (`values[offsets[i]:offsets[i + 1]]`, any order, repeats allowed, as
 /// `MinHasher.signatures_and_fingerprints` gives them) as shingle sets: `(values, offsets)`, each
-/// list sorted without repeats. Releases the GIL and runs in parallel.
+/// list sorted without repeats; with `take` (uint64 list numbers) only lists `take[0]`,
+/// `take[1]`, ... in that order, the others never read (`values` may be memory-mapped). Releases
+/// the GIL and runs in parallel.
 #[pyfunction]
+#[pyo3(signature = (values, offsets, take = None))]
 pub(crate) fn sorted_sets<'py>(
     py: Python<'py>,
     values: PyReadonlyArray1<'py, u32>,
     offsets: PyReadonlyArray1<'py, u64>,
+    take: Option<PyReadonlyArray1<'py, u64>>,
 ) -> PyResult<(Bound<'py, PyArray1<u32>>, Bound<'py, PyArray1<u64>>)> {
     let (values, offsets) = (values.as_slice()?, offsets.as_slice()?);
-    let (values, offsets) = py.detach(|| minhash::sets::sorted_sets(values, offsets)).py()?;
+    let take = take.as_ref().map(|t| t.as_slice()).transpose()?;
+    let (values, offsets) = py
+        .detach(|| match take {
+            None => minhash::sets::sorted_sets(values, offsets),
+            Some(take) => minhash::sets::sorted_sets_of(values, offsets, take),
+        })
+        .py()?;
     Ok((values.into_pyarray(py), offsets.into_pyarray(py)))
 }
 

@@ -78,10 +78,33 @@ class WorkDir:
         return f"{self.root}/decontamination.bloom"
 
 
+ALIGN = 64
+"""Where each array's data starts in a work file (a multiple of it), so that `array_view` maps
+it as an aligned array that Rust can borrow (`sorted_sets` reads the candidates' fingerprint
+lists in place)."""
+
+_PADDING_FIELD = 0xD935
+"""Zip extra-field id of the padding before an array (the one Android's zipalign uses)."""
+
+
 def save_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
-    """Write arrays as an uncompressed ``.npz``, atomically (straight into the temporary file)."""
-    with atomic_writer(path) as stream:
-        np.savez(stream, **arrays)
+    """Write arrays as an uncompressed ``.npz``, atomically (straight into the temporary file),
+    each array's data at a multiple of `ALIGN` bytes: ``np.savez``'s layout with a padding
+    extra field in each member's local header (``np.load`` reads it as any ``.npz``)."""
+    with atomic_writer(path) as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for key, value in arrays.items():
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            # Local header: 30 bytes, the name, our field (4 + pad) and the zip64 field (20 bytes);
+            # the .npy header that follows is a multiple of 64 bytes long.
+            pad = -(archive.fp.tell() + 30 + len(info.filename.encode()) + 4 + 20) % ALIGN
+            info.extra = _PADDING_FIELD.to_bytes(2, "little") + pad.to_bytes(2, "little") + bytes(pad)
+            data = np.asarray(value, order="C")
+            if data.dtype.hasobject:
+                raise ValueError(f"work array {key!r} holds Python objects")
+            with archive.open(info, "w", force_zip64=True) as member:
+                np.lib.format.write_array_header_1_0(member, np.lib.format.header_data_from_array_1_0(data))
+                if data.nbytes:
+                    member.write(data.reshape(-1).view(np.uint8).data)  # in place, unlike write_array
 
 
 def load_arrays(path: str, keys: Iterable[str] | None = None, *, skip: tuple[str, ...] = ()) -> dict[str, np.ndarray]:

@@ -25,7 +25,16 @@
 //! Exact verification ([`LshIndex::clusters_exact`]) follows the same rule with the exact
 //! Jaccard of the two documents' shingle sets (see [`crate::minhash::sets`]) in place of the
 //! estimate, so a low banding threshold (many candidates) keeps its precision; only the
-//! candidates' sets ([`LshIndex::candidates`]) are needed.
+//! candidates' sets ([`LshIndex::candidates`]) are needed. Two things make it cheap without
+//! changing a link: the bands are sorted once, by [`LshIndex::candidates`], whose buckets of two
+//! or more the index keeps for [`LshIndex::clusters_exact`]; and a pair that many bands bring up
+//! (near duplicates share most band keys) has its Jaccard computed once ([`memo`]).
+//!
+//! Skipping a comparison because the two documents are already connected would not keep the
+//! links: whether a member matches decides whether it becomes a representative, and a later
+//! member may match only that one (bucket `a, b, c` with `a`, `b` connected through another band
+//! but `J(a, b)` below the threshold, and `c` similar to `b` alone: the rule links `c` to `b`, a
+//! skip would leave `c` out).
 //!
 //! # Output, determinism
 //!
@@ -41,7 +50,10 @@
 //! and nothing else between calls. Clustering adds, per band processed at the same time (one per
 //! thread), 16 bytes per document for the `(key, doc)` pairs, plus 4 bytes per document for the
 //! union-find and 12 for the output arrays. For 1M documents, 112 permutations and 2 threads:
-//! 448 MB of signatures + 32 MB + 16 MB: under 1.2× the signature bytes.
+//! 448 MB of signatures + 32 MB + 16 MB: under 1.2× the signature bytes. Exact verification
+//! adds the kept buckets (16 bytes per candidate membership: a candidate in `k` bands counts `k`
+//! times) and the memo (about 20 bytes per distinct pair compared), both in proportion to the
+//! candidates, not the corpus.
 //!
 //! # Beyond RAM
 //!
@@ -55,8 +67,11 @@
 //! order with the same rule, and unions commute, so the clusters are identical.
 
 pub mod buckets;
+pub mod memo;
 pub mod params;
 pub mod union_find;
+
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -67,6 +82,7 @@ use crate::minhash::sets::{set_jaccard, ShingleSets};
 use crate::parallel;
 pub use buckets::{band_keys, bucket_links, member_links, MemberData};
 use buckets::Check;
+use memo::PairMemo;
 pub use params::{optimal_banding, Banding};
 use union_find::roots_of;
 
@@ -158,6 +174,11 @@ fn cluster(sigs: &Signatures<'_>, banding: Banding, check: Check<'_, u32>) -> Cl
     let links: Vec<Vec<(u32, u32)>> = parallel::install(|| {
         (0..banding.bands).into_par_iter().map(|band| band_links(sigs, band, banding.rows, check)).collect()
     });
+    finish(sigs, links, check)
+}
+
+/// Clusters from each band's links; `similarity` of each member with its cluster's root.
+fn finish(sigs: &Signatures<'_>, links: Vec<Vec<(u32, u32)>>, check: Check<'_, u32>) -> Clusters {
     let cluster_id = roots_of(sigs.n, links.iter().flatten().copied());
     let similarity = parallel::install(|| {
         cluster_id
@@ -174,20 +195,25 @@ fn cluster(sigs: &Signatures<'_>, banding: Banding, check: Check<'_, u32>) -> Cl
     Clusters { cluster_id, similarity }
 }
 
-/// The documents that share a band key with another document in some band (sorted): the only
-/// ones exact verification needs the shingle sets of.
-fn candidates(sigs: &Signatures<'_>, banding: Banding) -> Vec<u32> {
-    let members: Vec<Vec<u32>> = parallel::install(|| {
+/// Each band's buckets of two or more members: their `(key, doc)` records, sorted. Everything
+/// [`bucket_links`] reads (it skips buckets of one), 16 bytes a candidate membership.
+fn candidate_buckets(sigs: &Signatures<'_>, banding: Banding) -> Vec<Vec<(u64, u32)>> {
+    parallel::install(|| {
         (0..banding.bands)
             .into_par_iter()
             .map(|band| {
                 let pairs = band_pairs(sigs, band, banding.rows);
-                pairs.chunk_by(|x, y| x.0 == y.0).filter(|b| b.len() > 1).flatten().map(|&(_, d)| d).collect()
+                pairs.chunk_by(|x, y| x.0 == y.0).filter(|b| b.len() > 1).flatten().copied().collect()
             })
             .collect()
-    });
-    let mut seen = vec![false; sigs.n];
-    members.iter().flatten().for_each(|&d| seen[d as usize] = true);
+    })
+}
+
+/// The documents in some band's bucket of two or more (sorted): the only ones exact
+/// verification needs the shingle sets of.
+fn candidate_docs(n: usize, buckets: &[Vec<(u64, u32)>]) -> Vec<u32> {
+    let mut seen = vec![false; n];
+    buckets.iter().flatten().for_each(|&(_, d)| seen[d as usize] = true);
     seen.iter().enumerate().filter(|(_, &s)| s).map(|(d, _)| d as u32).collect()
 }
 
@@ -231,6 +257,9 @@ pub struct LshIndex {
     batches: Vec<(usize, Vec<u32>)>,
     next: usize,
     count: usize,
+    /// Each band's buckets of two or more, from [`Self::candidates`] for [`Self::clusters_exact`]
+    /// (the bands are sorted once for both); cleared by [`Self::add`].
+    buckets: OnceLock<Vec<Vec<(u64, u32)>>>,
 }
 
 impl LshIndex {
@@ -238,7 +267,7 @@ impl LshIndex {
     /// (false positive, false negative).
     pub fn new(num_perm: usize, threshold: f64, banding: Option<Banding>, weights: (f64, f64)) -> Result<Self> {
         let banding = resolve_banding(num_perm, threshold, banding, weights)?;
-        Ok(Self { num_perm, threshold, banding, batches: Vec::new(), next: 0, count: 0 })
+        Ok(Self { num_perm, threshold, banding, batches: Vec::new(), next: 0, count: 0, buckets: OnceLock::new() })
     }
 
     pub fn num_perm(&self) -> usize {
@@ -280,6 +309,7 @@ impl LshIndex {
         self.next = self.next.max(end);
         self.count += rows;
         self.batches.push((start, sigs));
+        self.buckets = OnceLock::new();
         Ok(start)
     }
 
@@ -294,13 +324,23 @@ impl LshIndex {
 
     /// The documents that share a band key with another one (sorted): the candidates.
     pub fn candidates(&self) -> Result<Vec<u32>> {
-        Ok(candidates(&Signatures::new(self.blocks(), self.num_perm)?, self.banding))
+        let sigs = Signatures::new(self.blocks(), self.num_perm)?;
+        Ok(candidate_docs(sigs.n, self.buckets(&sigs)))
+    }
+
+    /// The bands' buckets of two or more, sorted once per set of documents added.
+    fn buckets(&self, sigs: &Signatures<'_>) -> &[Vec<(u64, u32)>] {
+        self.buckets.get_or_init(|| candidate_buckets(sigs, self.banding))
     }
 
     /// Cluster with exact verification: a candidate link is kept only when the shingle sets of
     /// its two documents have a Jaccard of at least `threshold` ([`set_jaccard`]). `docs`
     /// (ascending) names the document of each set; documents without one (not candidates)
     /// stay singletons. `similarity` is then the exact Jaccard with the representative.
+    ///
+    /// The same links as [`cluster`] with the exact check: the buckets are those [`Self::candidates`]
+    /// sorted (kept, not sorted again), and each pair's Jaccard is computed once however many
+    /// bands bring it up ([`PairMemo`]).
     pub fn clusters_exact(&self, docs: &[u32], sets: &ShingleSets<'_>, threshold: f64) -> Result<Clusters> {
         params::check_threshold(threshold)?;
         if docs.len() != sets.len() {
@@ -315,7 +355,12 @@ impl LshIndex {
             (Some(x), Some(y)) => set_jaccard(x, y),
             _ => 0.0,
         };
-        Ok(cluster(&sigs, self.banding, Some((threshold, &exact))))
+        let memo = PairMemo::new(&exact);
+        let remembered = |a: u32, b: u32| memo.get(a, b);
+        let check: Check<'_, u32> = Some((threshold, &remembered));
+        let buckets = self.buckets(&sigs);
+        let links = parallel::install(|| buckets.par_iter().map(|records| bucket_links(records, check)).collect());
+        Ok(finish(&sigs, links, check))
     }
 }
 

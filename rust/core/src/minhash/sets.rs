@@ -23,26 +23,58 @@ pub fn fingerprint(hash: u64) -> u32 {
 /// allowed) as sets: each sorted without repeats, `(values, offsets)`, in parallel.
 pub fn sorted_sets(values: &[u32], offsets: &[u64]) -> Result<(Vec<u32>, Vec<u64>)> {
     check_offsets(values, offsets)?;
-    let sets: Vec<Vec<u32>> = parallel::install(|| {
-        offsets
-            .par_windows(2)
-            .with_min_len(256)
-            .map(|w| {
-                let mut set = values[w[0] as usize..w[1] as usize].to_vec();
-                set.sort_unstable();
-                set.dedup();
-                set
+    Ok(sort_lists(values, &offsets.windows(2).map(|w| (w[0] as usize, w[1] as usize)).collect::<Vec<_>>()))
+}
+
+/// Lists `take[0]`, `take[1]`, ... of the lists of [`sorted_sets`] as sets, the others never
+/// read: the sets of the few documents that verification needs, straight from a work file's
+/// fingerprints (memory-mapped) without gathering them first.
+pub fn sorted_sets_of(values: &[u32], offsets: &[u64], take: &[u64]) -> Result<(Vec<u32>, Vec<u64>)> {
+    check_offsets(values, offsets)?;
+    let lists = offsets.len() - 1;
+    if let Some(&bad) = take.iter().find(|&&i| i as usize >= lists) {
+        return Err(invalid(format!("list {bad} does not exist ({lists} lists)")));
+    }
+    Ok(sort_lists(values, &take.iter().map(|&i| (offsets[i as usize] as usize, offsets[i as usize + 1] as usize)).collect::<Vec<_>>()))
+}
+
+/// The lists `values[a..b]` of `ranges` sorted without repeats, flat; chunks of lists in parallel,
+/// each sorted and deduplicated in place in its chunk's buffer.
+fn sort_lists(values: &[u32], ranges: &[(usize, usize)]) -> (Vec<u32>, Vec<u64>) {
+    let chunks: Vec<(Vec<u32>, Vec<u64>)> = parallel::install(|| {
+        ranges
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut out = Vec::with_capacity(chunk.iter().map(|&(a, b)| b - a).sum());
+                let mut sizes = Vec::with_capacity(chunk.len());
+                for &(a, b) in chunk {
+                    let start = out.len();
+                    out.extend_from_slice(&values[a..b]);
+                    out[start..].sort_unstable();
+                    let mut kept = start;
+                    for i in start..out.len() {
+                        if kept == start || out[i] != out[kept - 1] {
+                            out[kept] = out[i];
+                            kept += 1;
+                        }
+                    }
+                    out.truncate(kept);
+                    sizes.push((kept - start) as u64);
+                }
+                (out, sizes)
             })
             .collect()
     });
-    let mut out = Vec::with_capacity(sets.iter().map(Vec::len).sum());
-    let mut out_offsets = Vec::with_capacity(offsets.len());
+    let mut out = Vec::with_capacity(chunks.iter().map(|(v, _)| v.len()).sum());
+    let mut out_offsets = Vec::with_capacity(ranges.len() + 1);
     out_offsets.push(0);
-    for set in sets {
-        out.extend_from_slice(&set);
-        out_offsets.push(out.len() as u64);
+    for (part, sizes) in chunks {
+        out.extend_from_slice(&part);
+        for size in sizes {
+            out_offsets.push(out_offsets[out_offsets.len() - 1] + size);
+        }
     }
-    Ok((out, out_offsets))
+    (out, out_offsets)
 }
 
 fn check_offsets(values: &[u32], offsets: &[u64]) -> Result<()> {
@@ -137,6 +169,13 @@ mod tests {
         assert_eq!(sorted_sets(&values, &[0, 3]).unwrap(), (vec![3, 5], vec![0, 2]));
         assert_eq!(sorted_sets(&[4, 4, 1], &[0, 0, 3]).unwrap(), (vec![1, 4], vec![0, 0, 2]));
         assert!(sorted_sets(&[1], &[0, 2]).is_err());
+        // Only the lists asked for, in the order asked: those of sorted_sets.
+        let (values, offsets) = ([9, 2, 2, 7, 5, 5, 1, 3], [0, 3, 3, 6, 8]);
+        let all = sorted_sets(&values, &offsets).unwrap();
+        assert_eq!(all, (vec![2, 9, 5, 7, 1, 3], vec![0, 2, 2, 4, 6]));
+        assert_eq!(sorted_sets_of(&values, &offsets, &[3, 0, 1]).unwrap(), (vec![1, 3, 2, 9], vec![0, 2, 4, 4]));
+        assert_eq!(sorted_sets_of(&values, &offsets, &[]).unwrap(), (vec![], vec![0]));
+        assert!(sorted_sets_of(&values, &offsets, &[4]).is_err());
     }
 
     #[test]

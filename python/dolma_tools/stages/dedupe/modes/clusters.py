@@ -23,7 +23,7 @@ from dolma_tools.stages.dedupe.modes import index as persistent
 from dolma_tools.stages.dedupe.modes.base import Decider
 from dolma_tools.stages.dedupe.modes.index import EarlierDocuments
 from dolma_tools.stages.dedupe.modes.keep import survivors
-from dolma_tools.stages.dedupe.work import WorkDir, load_arrays
+from dolma_tools.stages.dedupe.work import WorkDir, array_view, load_arrays
 
 if TYPE_CHECKING:
     from dolma_tools.stages.dedupe.modes.minhash import MinhashMode
@@ -130,6 +130,13 @@ class LshDecider(Decider):
         persistent.save(self.work.pending_filter("minhash"), [*earlier, own], self.mode.model_dump(mode="json"), runs)
 
 
+def _load(path: str, keys: list[str]) -> dict[str, np.ndarray]:
+    """Arrays of a work file; its fingerprint lists (4 bytes a shingle, most of the file)
+    memory-mapped, not read."""
+    big = [key for key in keys if key.endswith("set_values")]
+    return {**load_arrays(path, [key for key in keys if key not in big]), **{key: array_view(path, key) for key in big}}
+
+
 class _Parts:
     """Where documents live by global position: the persistent index first, then each input
     file's work arrays; reads only the parts that hold the documents asked for."""
@@ -141,12 +148,12 @@ class _Parts:
                       "id_data": earlier.id_data, "id_offsets": earlier.id_offsets}
             self.ranges.append((0, int(starts[0]), lambda keys: {k: arrays[k] for k in keys}))
         for i in range(len(starts) - 1):
-            self.ranges.append((int(starts[i]), int(starts[i + 1]),
-                                lambda keys, i=i: load_arrays(work.hashes(i), keys)))
+            self.ranges.append((int(starts[i]), int(starts[i + 1]), lambda keys, i=i: _load(work.hashes(i), keys)))
 
     def sets(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The shingle sets of ``docs`` (global positions, ascending): ``(values, offsets)``, made
-        sets here from the work files' fingerprint lists (those of the index are sets already)."""
+        sets here from the work files' fingerprint lists (those of the index are sets already).
+        A work file's fingerprints are memory-mapped: only the lists of ``docs`` are read."""
         values: list[np.ndarray] = []
         sizes: list[np.ndarray] = []
         for start, end, load in self.ranges:
@@ -154,15 +161,15 @@ class _Parts:
             if not len(local):
                 continue
             arrays = load([PREFIX + "set_values", PREFIX + "set_sizes"])
-            part_sizes = arrays[PREFIX + "set_sizes"].astype(np.int64)
-            part_offsets = np.concatenate([[0], np.cumsum(part_sizes)])
-            take = part_sizes[local]
-            firsts = np.repeat(part_offsets[local] - np.concatenate([[0], np.cumsum(take)[:-1]]), take)
-            values.append(arrays[PREFIX + "set_values"][firsts + np.arange(int(take.sum()))])
-            sizes.append(take)
-        all_sizes = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
+            part_offsets = np.concatenate([[0], np.cumsum(arrays[PREFIX + "set_sizes"], dtype=np.uint64)]).astype(np.uint64)
+            # Work files keep their arrays aligned (`save_arrays`); one from elsewhere is copied.
+            lists = np.require(arrays[PREFIX + "set_values"], np.uint32, ["A", "C"])
+            part_values, part_set_offsets = sorted_sets(lists, part_offsets, local.astype(np.uint64))
+            values.append(part_values)
+            sizes.append(np.diff(part_set_offsets))
+        all_sizes = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.uint64)
         offsets = np.concatenate([[0], np.cumsum(all_sizes)]).astype(np.uint64)
-        return sorted_sets(np.concatenate(values) if values else np.zeros(0, dtype=np.uint32), offsets)
+        return np.concatenate(values) if values else np.zeros(0, dtype=np.uint32), offsets
 
     def ids(self, docs: np.ndarray) -> dict[int, str]:
         """The ids of ``docs`` (global positions)."""
