@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dolma_tools._core import LshIndex, StringColumn, jaccard_pairs, sorted_sets
+from dolma_tools.io.scratch import Scratch
 from dolma_tools.stages.dedupe.modes import index as persistent
 from dolma_tools.stages.dedupe.modes.base import Decider
 from dolma_tools.stages.dedupe.modes.index import EarlierDocuments
@@ -73,37 +74,37 @@ class LshDecider(Decider):
         index), ``similarity``, ``cluster_size`` and the flagged copies' survivor ids; figures."""
         before = len(self.earlier) if self.earlier is not None else 0
         starts = before + np.cumsum([0, *doc_counts])
-        parts = _Parts(self.work, self.earlier, starts)
-        figures: dict[str, Any] = {"bands": self.index.bands, "rows": self.index.rows}
-        sets = None
-        if self.mode.verify == "exact":
-            docs = self.index.candidates()
-            sets = (docs, *parts.sets(docs))
-            cluster_id, similarity = self.index.clusters_exact(*sets, self.mode.threshold)
-            figures["candidates"] = len(docs)
-        else:
-            cluster_id, similarity = self.index.clusters(verify=self.mode.verify == "signature")
-        survivor = survivors(cluster_id, np.concatenate(self.keep)) if self.keep else cluster_id
-        moved = np.flatnonzero(survivor != cluster_id)
-        if len(moved):
-            similarity[moved] = self._similarity(moved, survivor[moved], sets, before)
-        sizes = np.bincount(cluster_id, minlength=len(cluster_id))
-        big = sizes[sizes > 1]
-        figures.update(clusters=int(len(big)),
-                       cluster_sizes={str(k): v for k, v in sorted(collections.Counter(big.tolist()).items())})
-        if self.earlier is not None:
-            figures["index_documents"] = before
-        ids = parts.ids(np.unique(survivor[survivor != np.arange(len(survivor))]))
-        per_file = []
-        for i in range(len(doc_counts)):
-            own, kept = np.arange(starts[i], starts[i + 1]), survivor[starts[i]:starts[i + 1]]
-            data, offsets = StringColumn.from_list([ids[s] for s in kept[kept != own].tolist()]).to_arrays()
-            per_file.append({"survivor": kept - before, "similarity": similarity[starts[i]:starts[i + 1]],
-                             "cluster_size": sizes[cluster_id[starts[i]:starts[i + 1]]],
-                             "survivor_id_data": data, "survivor_id_offsets": offsets})
-        if self.updates:
-            self._save_index(parts, starts)
-        return per_file, figures
+        with _Parts(self.work, self.earlier, starts) as parts:
+            figures: dict[str, Any] = {"bands": self.index.bands, "rows": self.index.rows}
+            sets = None
+            if self.mode.verify == "exact":
+                docs = self.index.candidates()
+                sets = (docs, *parts.sets(docs))
+                cluster_id, similarity = self.index.clusters_exact(*sets, self.mode.threshold)
+                figures["candidates"] = len(docs)
+            else:
+                cluster_id, similarity = self.index.clusters(verify=self.mode.verify == "signature")
+            survivor = survivors(cluster_id, np.concatenate(self.keep)) if self.keep else cluster_id
+            moved = np.flatnonzero(survivor != cluster_id)
+            if len(moved):
+                similarity[moved] = self._similarity(moved, survivor[moved], sets, before)
+            sizes = np.bincount(cluster_id, minlength=len(cluster_id))
+            big = sizes[sizes > 1]
+            figures.update(clusters=int(len(big)),
+                           cluster_sizes={str(k): v for k, v in sorted(collections.Counter(big.tolist()).items())})
+            if self.earlier is not None:
+                figures["index_documents"] = before
+            ids = parts.ids(np.unique(survivor[survivor != np.arange(len(survivor))]))
+            per_file = []
+            for i in range(len(doc_counts)):
+                own, kept = np.arange(starts[i], starts[i + 1]), survivor[starts[i]:starts[i + 1]]
+                data, offsets = StringColumn.from_list([ids[s] for s in kept[kept != own].tolist()]).to_arrays()
+                per_file.append({"survivor": kept - before, "similarity": similarity[starts[i]:starts[i + 1]],
+                                 "cluster_size": sizes[cluster_id[starts[i]:starts[i + 1]]],
+                                 "survivor_id_data": data, "survivor_id_offsets": offsets})
+            if self.updates:
+                self._save_index(parts, starts)
+            return per_file, figures
 
     def _similarity(self, docs: np.ndarray, kept: np.ndarray, sets: tuple[np.ndarray, ...] | None,
                     before: int) -> np.ndarray:
@@ -131,7 +132,7 @@ class LshDecider(Decider):
 
 
 def _load(path: str, keys: list[str]) -> dict[str, np.ndarray]:
-    """Arrays of a work file; its fingerprint lists (4 bytes a shingle, most of the file)
+    """Arrays of a local work file; its fingerprint lists (4 bytes a shingle, most of the file)
     memory-mapped, not read."""
     big = [key for key in keys if key.endswith("set_values")]
     return {**load_arrays(path, [key for key in keys if key not in big]), **{key: array_view(path, key) for key in big}}
@@ -139,16 +140,25 @@ def _load(path: str, keys: list[str]) -> dict[str, np.ndarray]:
 
 class _Parts:
     """Where documents live by global position: the persistent index first, then each input
-    file's work arrays; reads only the parts that hold the documents asked for."""
+    file's work arrays; reads only the parts that hold the documents asked for. Work files on
+    ``s3://`` are read from local copies (one each, removed on exit)."""
 
     def __init__(self, work: WorkDir, earlier: EarlierDocuments | None, starts: np.ndarray) -> None:
+        self.scratch = Scratch()
         self.ranges: list[tuple[int, int, Callable[[list[str]], dict[str, np.ndarray]]]] = []
         if earlier is not None:
             arrays = {PREFIX + "set_values": earlier.set_values, PREFIX + "set_sizes": earlier.set_sizes,
                       "id_data": earlier.id_data, "id_offsets": earlier.id_offsets}
             self.ranges.append((0, int(starts[0]), lambda keys: {k: arrays[k] for k in keys}))
         for i in range(len(starts) - 1):
-            self.ranges.append((int(starts[i]), int(starts[i + 1]), lambda keys, i=i: _load(work.hashes(i), keys)))
+            self.ranges.append((int(starts[i]), int(starts[i + 1]),
+                                lambda keys, i=i: _load(self.scratch.local(work.hashes(i)), keys)))
+
+    def __enter__(self) -> _Parts:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.scratch.close()
 
     def sets(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The shingle sets of ``docs`` (global positions, ascending): ``(values, offsets)``, made
