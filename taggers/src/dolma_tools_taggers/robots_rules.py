@@ -184,13 +184,12 @@ class HostRobots:
     def content_signals(self, agents: Sequence[str]) -> dict[str, str]:
         """``Content-Signal`` key=value pairs of the groups for ``*`` or any of ``agents``."""
         key = tuple(agents)
-        if key not in self._signal_cache and "signal" not in self.body.lower():  # no Content-Signal line
-            self._signal_cache[key] = {}
-        elif key not in self._signal_cache:
-            wanted = {a.lower() for a in agents} | {"*"}
+        if key not in self._signal_cache:
             found: dict[str, str] = {}
-            for group, pairs in self.scan().signals:
-                if group & wanted:
-                    found.update(pairs)
+            if "signal" in self.body.lower():  # else no Content-Signal line: the scan is not needed
+                wanted = {a.lower() for a in agents} | {"*"}
+                for group, pairs in self.scan().signals:
+                    if group & wanted:
+                        found.update(pairs)
             self._signal_cache[key] = found
         return self._signal_cache[key]

@@ -6,9 +6,9 @@ Layout under ``<work_dir>/<run fingerprint>/``: ``hashes/<i>.npz`` and ``keys/<m
 (`dolma_tools.stages.dedupe.partitions`). The folder may be local, shared or on ``s3://``: every
 file is written through `dolma_tools.io.atomic_writer` (a temporary name renamed, or an upload
 that appears only when complete), so a killed run leaves only complete files and a rerun picks up
-where it stopped; readers copy remote files to local scratch (`dolma_tools.io.scratch`). The
-fingerprint covers the mode settings and the input list, so a changed config never reuses stale
-work.
+where it stopped; readers fetch remote arrays by ranged reads, or map local copies of them
+(`dolma_tools.io.scratch`). The fingerprint covers the mode settings and the input list, so a
+changed config never reuses stale work.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import numpy as np
 from dolma_tools._core import NGRAM_HASH_VERSION
 from dolma_tools.io import atomic_writer, exists, open_read
 from dolma_tools.io.compression import open_raw
-from dolma_tools.io.scratch import Scratch
 
 
 WORK_FORMAT = 5
@@ -109,8 +108,8 @@ def save_arrays(path: str, arrays: dict[str, np.ndarray]) -> None:
 
 def load_arrays(path: str, keys: Iterable[str] | None = None, *, skip: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """The arrays of a work file: ``keys`` when given, else all but those ending in one of ``skip``
-    (an array is read only when asked for; a remote file is copied to local scratch first)."""
-    with Scratch() as scratch, np.load(scratch.local(path)) as npz:
+    (an array is read only when asked for; from a remote file, by ranged reads of its members)."""
+    with open_raw(path) as raw, np.load(raw) as npz:
         wanted = [key for key in npz.files if not key.endswith(skip)] if keys is None else keys
         return {key: npz[key] for key in wanted}
 

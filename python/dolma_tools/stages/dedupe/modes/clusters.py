@@ -75,36 +75,41 @@ class LshDecider(Decider):
         before = len(self.earlier) if self.earlier is not None else 0
         starts = before + np.cumsum([0, *doc_counts])
         with _Parts(self.work, self.earlier, starts) as parts:
-            figures: dict[str, Any] = {"bands": self.index.bands, "rows": self.index.rows}
-            sets = None
-            if self.mode.verify == "exact":
-                docs = self.index.candidates()
-                sets = (docs, *parts.sets(docs))
-                cluster_id, similarity = self.index.clusters_exact(*sets, self.mode.threshold)
-                figures["candidates"] = len(docs)
-            else:
-                cluster_id, similarity = self.index.clusters(verify=self.mode.verify == "signature")
-            survivor = survivors(cluster_id, np.concatenate(self.keep)) if self.keep else cluster_id
-            moved = np.flatnonzero(survivor != cluster_id)
-            if len(moved):
-                similarity[moved] = self._similarity(moved, survivor[moved], sets, before)
-            sizes = np.bincount(cluster_id, minlength=len(cluster_id))
-            big = sizes[sizes > 1]
-            figures.update(clusters=int(len(big)),
-                           cluster_sizes={str(k): v for k, v in sorted(collections.Counter(big.tolist()).items())})
-            if self.earlier is not None:
-                figures["index_documents"] = before
-            ids = parts.ids(np.unique(survivor[survivor != np.arange(len(survivor))]))
-            per_file = []
-            for i in range(len(doc_counts)):
-                own, kept = np.arange(starts[i], starts[i + 1]), survivor[starts[i]:starts[i + 1]]
-                data, offsets = StringColumn.from_list([ids[s] for s in kept[kept != own].tolist()]).to_arrays()
-                per_file.append({"survivor": kept - before, "similarity": similarity[starts[i]:starts[i + 1]],
-                                 "cluster_size": sizes[cluster_id[starts[i]:starts[i + 1]]],
-                                 "survivor_id_data": data, "survivor_id_offsets": offsets})
-            if self.updates:
-                self._save_index(parts, starts)
-            return per_file, figures
+            return self._decide(parts, doc_counts, before, starts)
+
+    def _decide(self, parts: _Parts, doc_counts: list[int], before: int,
+                starts: np.ndarray) -> tuple[list[dict[str, np.ndarray]], dict[str, Any]]:
+        """`finish` with the documents' work arrays at hand."""
+        figures: dict[str, Any] = {"bands": self.index.bands, "rows": self.index.rows}
+        sets = None
+        if self.mode.verify == "exact":
+            docs = self.index.candidates()
+            sets = (docs, *parts.sets(docs))
+            cluster_id, similarity = self.index.clusters_exact(*sets, self.mode.threshold)
+            figures["candidates"] = len(docs)
+        else:
+            cluster_id, similarity = self.index.clusters(verify=self.mode.verify == "signature")
+        survivor = survivors(cluster_id, np.concatenate(self.keep)) if self.keep else cluster_id
+        moved = np.flatnonzero(survivor != cluster_id)
+        if len(moved):
+            similarity[moved] = self._similarity(moved, survivor[moved], sets, before)
+        sizes = np.bincount(cluster_id, minlength=len(cluster_id))
+        big = sizes[sizes > 1]
+        figures.update(clusters=int(len(big)),
+                       cluster_sizes={str(k): v for k, v in sorted(collections.Counter(big.tolist()).items())})
+        if self.earlier is not None:
+            figures["index_documents"] = before
+        ids = parts.ids(np.unique(survivor[survivor != np.arange(len(survivor))]))
+        per_file = []
+        for i in range(len(doc_counts)):
+            own, kept = np.arange(starts[i], starts[i + 1]), survivor[starts[i]:starts[i + 1]]
+            data, offsets = StringColumn.from_list([ids[s] for s in kept[kept != own].tolist()]).to_arrays()
+            per_file.append({"survivor": kept - before, "similarity": similarity[starts[i]:starts[i + 1]],
+                             "cluster_size": sizes[cluster_id[starts[i]:starts[i + 1]]],
+                             "survivor_id_data": data, "survivor_id_offsets": offsets})
+        if self.updates:
+            self._save_index(parts, starts)
+        return per_file, figures
 
     def _similarity(self, docs: np.ndarray, kept: np.ndarray, sets: tuple[np.ndarray, ...] | None,
                     before: int) -> np.ndarray:
