@@ -139,8 +139,8 @@ class MixConfig(ExecutionConfig):
     missing: MissingRule = "fail"
     """What a missing attribute value means in filters: ``fail``, ``false`` or a number."""
     work_dir: str | None = None
-    """Local folder for the first pass's intermediate files (resumable); default: the first output
-    folder when it is local, else the system's temporary folder. Left out of the fingerprint."""
+    """Folder (local, shared or ``s3://``) for the first pass's intermediate files (resumable);
+    default: the first output folder. Left out of the fingerprint."""
 
     _check_missing = field_validator("missing", mode="before")(_missing_rule)
 
